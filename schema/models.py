@@ -1,0 +1,162 @@
+"""The records report-inbox extracts: the contract between extraction, storage and publishing.
+
+Field descriptions here are the single source for the column descriptions Datasette shows
+(see ``schema/metadata.py``). Offsets are Python string indices: a report's ``start``/``end``
+index the document's repaired text; every other record's offsets index its report's ``text``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Level = Literal["national", "provincial", "municipal", "district", "township"]
+IngestStatus = Literal["ingested", "duplicate", "replaced", "failed"]
+
+
+class Person(BaseModel):
+    """Someone named in a report: a byline, or a person the text names with a role."""
+
+    name: str = Field(description="Personal name as written (姓名)")
+    role: str | None = Field(
+        None, description="Role the text gives the person: 本报记者, 通讯员, 人大代表, a job title…"
+    )
+    source: Literal["byline", "text", "caption"] = Field(
+        "byline", description="Where the name was found: byline, body text, or a photo caption"
+    )
+    start: int | None = Field(None, description="Offset of the name in the report's text")
+    end: int | None = Field(None, description="End offset of the name in the report's text")
+
+
+class Section(BaseModel):
+    """A headed part of a report; photo captions at the end form a section of their own."""
+
+    seq: int = Field(description="Position of the section within its report, from 0")
+    heading: str | None = Field(None, description="Heading text (NULL for the untitled opening part)")
+    kind: Literal["body", "captions"] = Field("body", description="body, or captions (photo captions)")
+    start: int = Field(description="Offset where the section starts in the report's text")
+    end: int = Field(description="Offset where the section ends in the report's text")
+
+
+class Sentence(BaseModel):
+    seq: int = Field(description="Position of the sentence within its report, from 0")
+    section_seq: int | None = Field(None, description="seq of the section holding the sentence")
+    text: str = Field(description="The sentence, exactly as in the report's text")
+    start: int = Field(description="Offset where the sentence starts in the report's text")
+    end: int = Field(description="Offset where the sentence ends in the report's text")
+
+
+class Fact(BaseModel):
+    """One quantity the text states, with what it counts and where it was said."""
+
+    sentence_seq: int | None = Field(None, description="seq of the sentence stating the fact")
+    indicator: str | None = Field(
+        None, description="Key of the indicator (see the indicators table) when the meaning is certain"
+    )
+    subject: str | None = Field(None, description="The phrase the number counts, e.g. 召开党组会议")
+    value: float = Field(description="The number; percentages as the number (92.8), money in yuan")
+    unit: str | None = Field(None, description="Unit as written or normalised: 次, 件, 人次, %, 元…")
+    approx: bool = Field(False, description="1 when the text marks the number as approximate (余, 近, 约, 多)")
+    raw: str = Field(description="The number with its unit exactly as in the text")
+    start: int = Field(description="Offset of raw in the report's text")
+    end: int = Field(description="End offset of raw in the report's text")
+
+
+class Citation(BaseModel):
+    """A title in 《》: a law, regulation, plan, publication…"""
+
+    sentence_seq: int | None = Field(None, description="seq of the sentence that cites it")
+    title: str = Field(description="Title inside 《》, line breaks repaired")
+    kind: Literal[
+        "law", "regulation", "rules", "decision", "plan", "publication", "book/film", "other"
+    ] = Field("other", description="law, regulation, rules, decision, plan, publication, book/film, other")
+    level: Literal["national", "provincial", "municipal", "district"] | None = Field(
+        None, description="Issuing level, from the place name at the head of the title"
+    )
+    action: str | None = Field(
+        None, description="What the organ did with it, when the sentence says: 执法检查, 审议, 制定, 修订…"
+    )
+    start: int | None = Field(None, description="Offset of 《 in the report's text")
+    end: int | None = Field(None, description="Offset after 》 in the report's text")
+
+
+class Phrase(BaseModel):
+    phrase: str = Field(description="A quoted slogan or formula, e.g. 四个机关")
+    count: int = Field(description="How many times the report uses it")
+
+
+class Keyword(BaseModel):
+    keyword: str = Field(description="A top term of the report")
+    weight: float = Field(description="TF-IDF weight")
+    rank: int = Field(description="1 for the report's strongest term")
+
+
+class Extraction(BaseModel):
+    """Everything read out of one report's text beyond its metadata."""
+
+    sections: list[Section] = []
+    sentences: list[Sentence] = []
+    facts: list[Fact] = []
+    citations: list[Citation] = []
+    phrases: list[Phrase] = []
+    people: list[Person] = []
+    keywords: list[Keyword] = []
+
+
+class Report(BaseModel):
+    """One article of a document: a 工作综述, 工作报告, 履职纪实… or a nameless fragment."""
+
+    seq: int = Field(description="Position of the report within its document, from 0")
+    title: str | None = Field(None, description="Main title (NULL for a fragment whose title is elsewhere)")
+    subtitle: str | None = Field(None, description="Subtitle, usually ——…年工作综述")
+    genre: str | None = Field(None, description="工作综述, 工作报告, 履职纪实…, from the title block")
+    organ: str | None = Field(None, description="The body reported on, e.g. 城西区人大常委会")
+    level: Level | None = Field(
+        None, description="Level of the organ: national, provincial, municipal, district, township"
+    )
+    district: str | None = Field(None, description="区/县 (NULL when not established by the text)")
+    city: str | None = Field(None, description="地级市")
+    province: str | None = Field(None, description="省/自治区/直辖市")
+    year: int | None = Field(None, description="The one year the report covers")
+    period_start: int | None = Field(None, description="First year covered")
+    period_end: int | None = Field(None, description="Last year covered")
+    text: str = Field(description="The report's repaired text")
+    start: int = Field(description="Offset where the report starts in its document's text")
+    end: int = Field(description="Offset where the report ends in its document's text")
+    people: list[Person] = Field(default_factory=list, description="Bylines")
+
+
+class Document(BaseModel):
+    """One file as received."""
+
+    id: str = Field(description="sha256 of the file's bytes, hex")
+    filename: str = Field(description="File name as dropped")
+    path: str = Field(description="Where the file was read")
+    size: int = Field(description="Size in bytes")
+    encoding: str = Field(description="Encoding the bytes were decoded from")
+    format: str = Field(description="File type: txt or md")
+    received_at: str = Field(description="When it was ingested, ISO-8601 UTC")
+    text: str = Field(description="Decoded and repaired text; report offsets index it")
+    extractor_version: str = Field(description="Version of the extractor that produced the rows")
+
+
+class IngestLogEntry(BaseModel):
+    filename: str = Field(description="File name")
+    path: str = Field(description="Where the file was when it was taken")
+    sha256: str | None = Field(None, description="sha256 of the bytes (NULL when unreadable)")
+    status: IngestStatus = Field(description="ingested, duplicate, replaced or failed")
+    detail: str | None = Field(None, description="What happened, in plain words (the reason for a failure)")
+    started_at: str = Field(description="When ingest of the file started, ISO-8601 UTC")
+    duration_ms: float = Field(description="Time taken, milliseconds")
+
+
+class Indicator(BaseModel):
+    """A kind of numeric fact worth comparing across reports, from ``schema/indicators.yaml``."""
+
+    key: str = Field(description="Stable key, e.g. standing_committee_meetings")
+    label_zh: str = Field(description="Chinese label")
+    label_en: str = Field(description="English label")
+    unit: str | None = Field(None, description="Expected unit")
+    category: str | None = Field(None, description="Group: party, supervision, deputies, legislation…")
+    description: str | None = Field(None, description="What counts")

@@ -1,0 +1,38 @@
+"""One settings object for the whole service: flags override ``REPORT_INBOX_*`` env vars."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from schema import SCHEMA_DIR
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REPORT_INBOX_", extra="ignore")
+
+    inbox: Path = Field(Path("inbox"), description="Folder to watch")
+    db: Path = Field(Path("db/reports.db"), description="SQLite database file")
+    host: str = Field("127.0.0.1", description="Datasette host")
+    port: int = Field(8001, description="Datasette port")
+    settle: float = Field(
+        0.25, ge=0, description="Seconds a file must stay unchanged after it is seen before it is read"
+    )
+    max_file_size: int = Field(50 * 1024 * 1024, gt=0, description="Larger files fail (bytes)")
+    keep_files: bool = Field(
+        False, description="Leave files in the inbox instead of moving them; the database is the checkpoint"
+    )
+    rescan: float = Field(60.0, gt=0, description="Seconds between full rescans of the inbox")
+    vocabulary: Path = Field(
+        SCHEMA_DIR, description="Folder holding indicators.yaml, formulas.yaml, userdict.txt, stopwords.txt"
+    )
+
+    @property
+    def processed_dir(self) -> Path:
+        return self.inbox / "processed"
+
+    @property
+    def failed_dir(self) -> Path:
+        return self.inbox / "failed"
