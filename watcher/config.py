@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     vocabulary: Path = Field(
         SCHEMA_DIR, description="Folder holding indicators.yaml, formulas.yaml, userdict.txt, stopwords.txt"
     )
+    pause_before_commit: float = Field(
+        0.0, ge=0, description="Fault injection for crash tests: wait this long before each commit"
+    )
 
     @property
     def processed_dir(self) -> Path:

@@ -1,0 +1,31 @@
+# Two commands on a fresh machine with python3: `make run` (set up, then serve) and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test browser bench clean
+
+$(STAMP): pyproject.toml requirements.lock
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/report-inbox serve
+
+# Page tests drive Debian's Chromium; without it (no root, no apt) they are skipped.
+browser:
+	@command -v chromium >/dev/null 2>&1 || \
+	  { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  echo "chromium is not installed: browser tests will be skipped"
+
+test: $(STAMP) browser
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) benchmarks/extraction.py
+	$(PY) benchmarks/search.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts

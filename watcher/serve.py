@@ -1,0 +1,34 @@
+"""The service: the inbox watcher and Datasette on the live database, started and stopped together."""
+
+from __future__ import annotations
+
+import logging
+
+from datasette.app import Datasette
+
+from schema.metadata import DATASETTE_SETTINGS, datasette_metadata
+from watcher.config import Settings
+from watcher.watch import watching
+
+log = logging.getLogger("report_inbox")
+
+
+def make_datasette(settings: Settings) -> Datasette:
+    """Datasette on the live file (not immutable), no caching, so a new report shows at once."""
+    return Datasette(
+        [str(settings.db)],
+        metadata=datasette_metadata(settings.db.stem),
+        settings={**DATASETTE_SETTINGS, "default_cache_ttl": 0},
+    )
+
+
+def serve(settings: Settings) -> None:
+    """Watcher and Datasette until Ctrl-C or SIGTERM (uvicorn turns both into a clean exit)."""
+    import uvicorn
+
+    with watching(settings):
+        server = uvicorn.Server(
+            uvicorn.Config(make_datasette(settings).app(), host=settings.host, port=settings.port, log_level="warning")
+        )
+        log.info("Datasette on http://%s:%s/", settings.host, settings.port)
+        server.run()

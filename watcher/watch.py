@@ -1,0 +1,234 @@
+"""Watch the inbox: notice each new file at once, take it only when complete, never miss one.
+
+Event handlers only enqueue paths; one consumer thread decides when a file is complete and
+hands it to the ``Ingestor``, which owns the database connection. A file is complete when no
+writer holds it open (inotify open/close events) and its size and mtime have not changed for
+``settle`` seconds, timed from when it was first seen. A full rescan at start, every
+``rescan`` seconds and whenever the kernel's event queue overflows catches anything missed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from watcher.config import Settings
+from watcher.ingest import Ingestor
+from watcher.store import Store
+
+log = logging.getLogger("report_inbox")
+
+TEMPORARY_SUFFIXES = ("~", ".tmp", ".part", ".crdownload", ".swp", ".swx")
+SERVICE_FOLDERS = ("processed", "failed")
+# A file reported open with no activity for this long is taken anyway (a lost close event).
+STALE_OPEN_SECONDS = 30.0
+
+
+def is_candidate(path: Path, inbox: Path) -> bool:
+    """Whether a path in the inbox is a file to ingest, judging by its name alone."""
+    try:
+        parts = path.relative_to(inbox).parts
+    except ValueError:
+        return False
+    if not parts or parts[0] in SERVICE_FOLDERS:
+        return False
+    return not any(p.startswith(".") or p.endswith(TEMPORARY_SUFFIXES) for p in parts)
+
+
+@dataclass
+class _Pending:
+    last_change: float
+    stat: tuple | None = None
+    open_count: int = 0
+
+
+class _Handler(FileSystemEventHandler):
+    """Turns watchdog events into queue items; no filtering by watchdog's patterns, whose
+    ignore policy would drop a ``report.tmp → report.txt`` rename."""
+
+    def __init__(self, events: queue.Queue):
+        self.events = events
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        kind = event.event_type
+        if event.is_directory:
+            if kind in ("created", "moved"):
+                self.events.put(("folder", os.fsdecode(event.dest_path or event.src_path)))
+            return
+        if kind == "moved":
+            self.events.put(("seen", os.fsdecode(event.dest_path)))
+        elif kind == "opened":
+            self.events.put(("opened", os.fsdecode(event.src_path)))
+        elif kind in ("closed", "closed_no_write"):
+            self.events.put(("closed", os.fsdecode(event.src_path)))
+        elif kind in ("created", "modified"):
+            self.events.put(("seen", os.fsdecode(event.src_path)))
+
+
+class _OverflowListener(logging.Handler):
+    """watchdog reports a kernel queue overflow only in its log; turn that into a rescan."""
+
+    def __init__(self, events: queue.Queue):
+        super().__init__(logging.WARNING)
+        self.events = events
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "overflow" in record.getMessage():
+            self.events.put(("rescan", None))
+
+
+class Watcher:
+    def __init__(self, ingestor: Ingestor, on_result=None):
+        self.ingestor = ingestor
+        self.settings = ingestor.settings
+        self.inbox = self.settings.inbox.resolve()
+        self.on_result = on_result
+        self.events: queue.Queue = queue.Queue()
+        self.pending: dict[Path, _Pending] = {}
+        self.known: dict[Path, tuple] = {}  # keep-files mode: files already handled, by stat
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._observer = None
+        self._overflow = _OverflowListener(self.events)
+
+    def start(self) -> None:
+        self.inbox.mkdir(parents=True, exist_ok=True)
+        self._observer = Observer()
+        self._observer.schedule(_Handler(self.events), str(self.inbox), recursive=True)
+        logging.getLogger("watchdog").addHandler(self._overflow)
+        self._observer.start()
+        self.events.put(("rescan", None))  # catch-up, after the observer is live
+        self._thread = threading.Thread(target=self._run, name="report-inbox-consumer", daemon=True)
+        self._thread.start()
+        log.info("watching %s", self.inbox)
+
+    def stop(self) -> None:
+        """Stop watching; the file in hand is finished (or rolled back) first."""
+        self._stop.set()
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join(timeout=10)
+        if self._thread is not None:
+            self._thread.join(timeout=60)
+        logging.getLogger("watchdog").removeHandler(self._overflow)
+
+    # -- consumer ------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        settle = self.settings.settle
+        tick = min(0.05, max(settle / 4, 0.01))
+        last_scan = time.monotonic()
+        while not self._stop.is_set():
+            try:
+                self._handle(*self.events.get(timeout=tick))
+                while True:
+                    self._handle(*self.events.get_nowait())
+            except queue.Empty:
+                pass
+            now = time.monotonic()
+            if now - last_scan >= self.settings.rescan:
+                self._scan(self.inbox)
+                last_scan = now
+            self._take_ready(now)
+
+    def _handle(self, kind: str, name: str | None) -> None:
+        if kind == "rescan":
+            self._scan(self.inbox)
+            return
+        path = Path(name)
+        if kind == "folder":
+            if is_candidate(path, self.inbox) or path == self.inbox:
+                self._scan(path)
+            return
+        if not is_candidate(path, self.inbox):
+            return
+        pending = self._note(path)
+        if kind == "opened":
+            pending.open_count += 1
+        elif kind == "closed":
+            pending.open_count = max(0, pending.open_count - 1)
+
+    def _note(self, path: Path) -> _Pending:
+        pending = self.pending.get(path)
+        if pending is None:
+            pending = self.pending[path] = _Pending(last_change=time.monotonic())
+        return pending
+
+    def _scan(self, folder: Path) -> None:
+        for root, dirs, files in os.walk(folder):
+            root_path = Path(root)
+            dirs[:] = [d for d in dirs if is_candidate(root_path / d, self.inbox)]
+            for name in files:
+                path = root_path / name
+                if is_candidate(path, self.inbox):
+                    self._note(path)
+
+    def _take_ready(self, now: float) -> None:
+        for path, pending in list(self.pending.items()):
+            try:
+                st = path.lstat()
+            except FileNotFoundError:
+                del self.pending[path]
+                continue
+            if not path.is_symlink() and not path.is_file():
+                del self.pending[path]
+                continue
+            stat = (st.st_size, st.st_mtime_ns, st.st_ino)
+            if stat != pending.stat:
+                pending.stat = stat
+                pending.last_change = now
+                continue
+            quiet = now - pending.last_change
+            if quiet < self.settings.settle or (pending.open_count and quiet < STALE_OPEN_SECONDS):
+                continue
+            del self.pending[path]
+            if self.settings.keep_files and self.known.get(path) == stat:
+                continue
+            self._ingest(path, stat)
+            if self._stop.is_set():
+                return
+
+    def _ingest(self, path: Path, stat: tuple) -> None:
+        result = self.ingestor.ingest(path, skip_known=self.settings.keep_files)
+        if self.settings.keep_files:
+            self.known[path] = stat
+        elif result.status != "skipped":
+            self._remove_empty_folders(path.parent)
+        if result.status != "skipped":
+            log.info("%s %s: %s", result.status, path.name, result.detail or "")
+        if self.on_result is not None:
+            self.on_result(result)
+
+    def _remove_empty_folders(self, folder: Path) -> None:
+        while folder != self.inbox and is_candidate(folder, self.inbox):
+            try:
+                folder.rmdir()
+            except OSError:
+                return
+            folder = folder.parent
+
+
+@contextmanager
+def watching(settings: Settings, on_result=None):
+    """Run the watcher for the duration of a ``with`` block; leaving it finishes the file in hand."""
+    store = Store(settings.db, pause_before_commit=settings.pause_before_commit)
+    try:
+        ingestor = Ingestor(settings, store)
+        ingestor.warm_up()
+        watcher = Watcher(ingestor, on_result=on_result)
+        watcher.start()
+        try:
+            yield watcher
+        finally:
+            watcher.stop()
+    finally:
+        store.close()
