@@ -1,0 +1,97 @@
+"""Bytes to text: pick the encoding, refuse what is not text, normalise line ends.
+
+Strict UTF-8 first (most files), then byte-order marks, then charset-normalizer to choose
+among the Chinese legacy encodings. The error messages are shown to the person who dropped
+the file, so they say what is wrong in plain words.
+"""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+# What a binary file looks like at its start, to say so in the error.
+SIGNATURES = {
+    b"%PDF": "a PDF file",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"PK\x03\x04": "a ZIP archive (or a .docx/.xlsx document)",
+    b"\xd0\xcf\x11\xe0": "a Microsoft Office document",
+    b"{\\rtf": "an RTF document",
+    b"\x1f\x8b": "a gzip archive",
+}
+CANDIDATES = ["gb18030", "big5", "utf_16", "utf_8"]
+
+
+class DecodeError(Exception):
+    """The bytes are not readable text; the message says why."""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+
+
+def decode(data: bytes) -> Decoded:
+    for signature, kind in SIGNATURES.items():
+        if data.startswith(signature):
+            raise DecodeError(f"this is binary data, not text: it looks like {kind}")
+    text, encoding = _decode(data)
+    if not text.strip():
+        raise DecodeError("the file is empty" if not data else "the file holds no text, only white space")
+    if "\x00" in text or _share(text, _is_control) > 0.01:
+        raise DecodeError("this is binary data, not text (it holds control characters)")
+    if _share(text, _is_unreadable) > 0.02:
+        raise DecodeError(f"the text does not decode sensibly in any supported encoding (best guess: {encoding})")
+    return Decoded(text=normalise_line_ends(text), encoding=encoding)
+
+
+def normalise_line_ends(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if not data:
+        raise DecodeError("the file is empty")
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict(data, "utf-8-sig"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(data, "utf-16"), "utf-16"
+    if b"\x00" in data:
+        raise DecodeError("this is binary data, not text (it holds NUL bytes)")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data, cp_isolation=CANDIDATES).best()
+    if best is None:
+        raise DecodeError(
+            "the bytes are in no supported encoding (UTF-8, UTF-16 with BOM, GB18030/GBK, Big5)"
+        )
+    encoding = {"utf_8": "utf-8", "utf_16": "utf-16"}.get(best.encoding, best.encoding)
+    return str(best), encoding
+
+
+def _strict(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise DecodeError(f"the file starts with a {encoding} byte-order mark but is not valid {encoding}: {error.reason}") from None
+
+
+def _share(text: str, predicate) -> float:
+    sample = text[:20000]
+    return sum(1 for c in sample if predicate(c)) / max(1, len(sample))
+
+
+def _is_control(c: str) -> bool:
+    return unicodedata.category(c) == "Cc" and c not in "\n\r\t\x0c"
+
+
+def _is_unreadable(c: str) -> bool:
+    return c == "\ufffd" or unicodedata.category(c) in ("Co", "Cn", "Cs")
