@@ -28,6 +28,7 @@ SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff]+")
 # A single-line block this long that stops mid-sentence was cut by a page break.
 LONG_LINE = 40
 HEADING_MAX = 30
+TITLE_BLOCK_MAX = 60
 
 
 def repair(text: str) -> str:
@@ -101,6 +102,8 @@ def _ends_sentence(line: str) -> bool:
 
 
 def _is_heading_line(line: str, column: int | None = None) -> bool:
+    if line.startswith("—") or BYLINE.match(line):
+        return len(line) <= TITLE_BLOCK_MAX
     if column and len(line) >= column - 1 and " " not in line and _collapse_doubled(line) == line:
         return False  # a full column-width line is wrapped body text
     if NUMBERED_HEADING.match(line) and not _ends_sentence(line) and len(line) <= 60:
