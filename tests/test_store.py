@@ -2,7 +2,7 @@ import sqlite3
 
 import pytest
 
-from schema.models import Document, Extraction, Fact, IngestLogEntry, Report, Sentence
+from schema.models import Document, Extraction, Fact, IngestLogEntry, Keyword, Report, Sentence
 from schema.vocabulary import Vocabulary
 from watcher.store import Store
 
@@ -31,9 +31,22 @@ def records(indicator="standing_committee_meetings"):
 
 
 @pytest.fixture
-def store(tmp_path):
+def vocabulary(tmp_path):
+    folder = tmp_path / "vocabulary"
+    folder.mkdir()
+    (folder / "indicators.yaml").write_text(
+        "indicators:\n"
+        "  - {key: standing_committee_meetings, label_zh: 常委会会议, label_en: Standing committee meetings}\n"
+        "  - {key: chair_meetings, label_zh: 主任会议, label_en: Chair meetings}\n",
+        encoding="utf-8",
+    )
+    return Vocabulary.load(folder)
+
+
+@pytest.fixture
+def store(tmp_path, vocabulary):
     s = Store(tmp_path / "r.db")
-    s.sync_indicators(Vocabulary.load())
+    s.sync_indicators(vocabulary)
     yield s
     s.close()
 
@@ -51,8 +64,9 @@ def test_save_writes_linked_rows_readable_with_plain_sqlite(store, tmp_path):
 
 def test_a_failing_write_leaves_nothing(store, tmp_path):
     bad = records()
-    bad[0][1].facts[0].start = "not a number"  # noqa: the insert itself fails mid-document
-    with pytest.raises(Exception):
+    # the last rows of the document break the keywords table's key, after everything else went in
+    bad[0][1].keywords = [Keyword(keyword="民生", weight=1.0, rank=1), Keyword(keyword="民生", weight=0.5, rank=2)]
+    with pytest.raises(sqlite3.IntegrityError):
         store.save(document(), bad, log())
     conn = sqlite3.connect(tmp_path / "r.db")
     for table in ("documents", "reports", "sentences", "facts", "ingest_log"):
@@ -78,3 +92,15 @@ def test_migrations_are_applied_once(tmp_path):
     store = Store(tmp_path / "r.db")
     assert store.conn.execute("pragma user_version").fetchone()[0] >= 3
     store.close()
+
+
+def test_indicators_follow_the_vocabulary_file(store, tmp_path, vocabulary):
+    store.save(document(), records(), log())
+    (vocabulary.folder / "indicators.yaml").write_text(
+        "indicators:\n  - {key: chair_meetings, label_zh: 主任会议, label_en: Chair meetings}\n", encoding="utf-8"
+    )
+    store.sync_indicators(Vocabulary.load(vocabulary.folder))
+    conn = sqlite3.connect(tmp_path / "r.db")
+    assert conn.execute("select key from indicators").fetchall() == [("chair_meetings",)]
+    # a fact whose indicator left the vocabulary keeps its row, with no label
+    assert conn.execute("select indicator, value from facts").fetchall() == [(None, 9.0)]

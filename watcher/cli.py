@@ -84,8 +84,7 @@ def ingest(paths, db, move, inbox):
     """Ingest files or folders once, with the watcher's pipeline and rules."""
     from watcher.ingest import ingest_paths
 
-    settings = _settings(db=db, inbox=inbox, keep_files=not move)
-    summary = ingest_paths(settings, paths, progress=True)
+    summary = ingest_paths(_settings(db=db, inbox=inbox), paths, move=move, progress=True)
     click.echo(summary.line())
     if summary.failed:
         for result in summary.failures:

@@ -198,7 +198,10 @@ def expand_paths(paths) -> list[Path]:
     return files
 
 
-def ingest_paths(settings: Settings, paths, progress: bool = False) -> IngestSummary:
+def ingest_paths(settings: Settings, paths, *, move: bool = False, progress: bool = False) -> IngestSummary:
+    """One-shot ingest. Files stay where they are unless ``move``: then they go to the inbox's
+    processed/ and failed/ folders as with the watcher."""
+    settings = settings.model_copy(update={"keep_files": not move})
     files = expand_paths(paths)
     store = Store(settings.db)
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 
 from datasette.app import Datasette
 
@@ -26,6 +27,10 @@ def serve(settings: Settings) -> None:
     """Watcher and Datasette until Ctrl-C or SIGTERM (uvicorn turns both into a clean exit)."""
     import uvicorn
 
+    # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to whatever
+    # handler was there before; with these in place the process then exits with status 0.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: None)
     with watching(settings):
         server = uvicorn.Server(
             uvicorn.Config(make_datasette(settings).app(), host=settings.host, port=settings.port, log_level="warning")
