@@ -43,3 +43,16 @@ def test_settings_come_from_flags_over_environment(settings, tmp_path, monkeypat
     assert (tmp_path / "from-env.db").exists()
     runner.invoke(cli, ["ingest", str(fixture_reports()[0]), "--db", str(tmp_path / "from-flag.db")])
     assert sqlite3.connect(tmp_path / "from-flag.db").execute("select count(*) from documents").fetchone() == (1,)
+
+
+def test_ingest_never_moves_files_from_outside_the_inbox(settings, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    source = elsewhere / "report.txt"
+    source.write_bytes(fixture_reports()[0].read_bytes())
+    (elsewhere / "empty.txt").write_bytes(b"")
+    result = CliRunner().invoke(
+        cli, ["ingest", str(elsewhere), "--move", "--db", str(settings.db), "--inbox", str(settings.inbox)]
+    )
+    assert result.exit_code == 1
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["empty.txt", "report.txt"]

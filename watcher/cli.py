@@ -77,7 +77,8 @@ def watch(**flags):
 @click.option(
     "--move/--keep",
     default=False,
-    help="Move files into the inbox's processed/ and failed/ folders, as the watcher does [keep]",
+    help="Move files that are inside the inbox to its processed/ and failed/ folders, as the "
+    "watcher does; files elsewhere are never moved [keep]",
 )
 @inbox_option
 def ingest(paths, db, move, inbox):

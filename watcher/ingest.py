@@ -118,9 +118,19 @@ class Ingestor:
         self.store.log(_log_entry(path, sha256, status, detail, started_at, clock))
         return IngestResult(path, status, detail, 0, self._move(path, sha256, self.settings.processed_dir))
 
+    def _movable(self, path: Path) -> bool:
+        """Only files inside the inbox are ever moved; a file named from elsewhere stays put."""
+        if self.settings.keep_files:
+            return False
+        try:
+            path.absolute().relative_to(self.settings.inbox.absolute())
+        except ValueError:
+            return False
+        return True
+
     def _fail(self, path, sha256, reason, started_at, clock) -> IngestResult:
         destination = None
-        if not self.settings.keep_files:
+        if self._movable(path):
             folder = self.settings.failed_dir
             folder.mkdir(parents=True, exist_ok=True)
             destination = folder / path.name
@@ -134,7 +144,7 @@ class Ingestor:
         return IngestResult(path, "failed", reason, 0, destination)
 
     def _move(self, path: Path, sha256: str, folder: Path) -> Path | None:
-        if self.settings.keep_files:
+        if not self._movable(path):
             return None
         folder.mkdir(parents=True, exist_ok=True)
         destination = folder / path.name

@@ -173,7 +173,7 @@ def _tidy_spaces(line: str, heading: bool) -> str:
     line = re.sub(rf"(?<=\d) (?=[{HAN}%％．.])|(?<=[{HAN}]) (?=\d)|(?<=[.．]) (?=\d)", "", line)
     line = re.sub(rf" (?=[{CJK_PUNCTUATION}])|(?<=[{CJK_PUNCTUATION}]) ", "", line)
     if not heading:
-        line = re.sub(rf"(?<=[{HAN}]) (?=[{HAN}])", "", line)
+        line = re.sub(rf"(?<=[{HAN}]) (?=[{HAN}])|(?<=[A-Za-z]) (?=[{HAN}])|(?<=[{HAN}]) (?=[A-Za-z])", "", line)
     return (prefix + line).strip()
 
 
