@@ -32,8 +32,12 @@ class Vocabulary(BaseModel):
 
     folder: Path
     indicator_specs: tuple[dict, ...] = ()
+    topics: tuple[str, ...] = ()
+    verbs: tuple[str, ...] = ()
+    predicates: tuple[str, ...] = ()
     formulas: tuple[str, ...] = ()
     stopwords: frozenset[str] = frozenset()
+    fingerprint: str = ""  # changes whenever any vocabulary file changes
 
     @classmethod
     def load(cls, folder: Path | str = SCHEMA_DIR) -> "Vocabulary":
@@ -43,8 +47,12 @@ class Vocabulary(BaseModel):
         return cls(
             folder=folder,
             indicator_specs=tuple(specs.get("indicators", [])),
+            topics=tuple(specs.get("topics", [])),
+            verbs=tuple(specs.get("verbs", [])),
+            predicates=tuple(specs.get("predicates", [])),
             formulas=tuple(formulas.get("formulas", [])),
             stopwords=frozenset(_read_lines(folder / "stopwords.txt")),
+            fingerprint=_fingerprint(folder),
         )
 
     @cached_property
@@ -57,15 +65,18 @@ class Vocabulary(BaseModel):
         path = self.folder / "userdict.txt"
         return path if path.exists() else None
 
-    @property
-    def fingerprint(self) -> str:
-        """Changes whenever any vocabulary file changes, so stored rows can say what made them."""
-        digest = hashlib.sha256()
-        for name in FILES:
-            path = self.folder / name
-            if path.exists():
-                digest.update(name.encode() + b"\0" + path.read_bytes())
-        return digest.hexdigest()[:12]
+    def __hash__(self) -> int:
+        return hash((str(self.folder), self.fingerprint))
+
+
+def _fingerprint(folder: Path) -> str:
+    """Stored rows record it, so they say which vocabulary made them."""
+    digest = hashlib.sha256()
+    for name in FILES:
+        path = folder / name
+        if path.exists():
+            digest.update(name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _read_yaml(path: Path):

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from schema.models import Extraction
 from schema.vocabulary import Vocabulary
+from watcher.extract.facts import extract_facts
+from watcher.extract.sections import split_sections, split_sentences
 
 EXTRACTOR_VERSION = "1"
 
 
 def extract(text: str, vocabulary: Vocabulary, idf: dict[str, float] | None = None) -> Extraction:
-    return Extraction()
+    sections = split_sections(text)
+    sentences = split_sentences(text, sections)
+    return Extraction(
+        sections=sections,
+        sentences=sentences,
+        facts=extract_facts(text, sentences, vocabulary),
+    )

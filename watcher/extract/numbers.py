@@ -1,0 +1,110 @@
+"""Quantities in Chinese text: Arabic and Chinese numerals, decimals, percentages, money, units.
+
+``find_quantities`` returns every number that carries a unit (19次, 二十三件, 300余人次,
+6.35亿元, 92.8%, 百分之九十, 65人(次)), with its value normalised (money in yuan,
+percentages as the number) and whether the text marks it approximate.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+FULL_WIDTH = str.maketrans("０１２３４５６７８９．％（）", "0123456789.%()")
+DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+LARGE_UNITS = {"万": 10_000, "亿": 100_000_000}
+CHINESE_NUMERAL = "零〇一二两三四五六七八九十百千"
+
+# Longest first, so 人次 wins over 人 and 万元 over 元.
+UNITS = [
+    "人次", "件次", "场次", "批次", "户次", "个次", "项次", "万元", "亿元",
+    "元", "次", "件", "项", "个", "名", "人", "位", "条", "篇", "场", "期", "批", "家", "部",
+    "亩", "所", "处", "份", "轮", "户", "天", "台", "套", "支", "类", "项目", "%",
+]
+UNIT_PATTERN = "|".join(re.escape(u) for u in sorted(set(UNITS), key=len, reverse=True))
+APPROX_BEFORE = "将近|大约|超过|近|约|逾|超"
+QUANTITY = re.compile(
+    rf"(?P<before>{APPROX_BEFORE})?"
+    rf"(?P<number>[0-9０-９]+(?:[.．][0-9０-９]+)?|[{CHINESE_NUMERAL}]+)"
+    r"(?P<large>[万亿])?"
+    r"(?P<about>余|多)?"
+    r"(?P<large2>[万亿])?"
+    rf"(?P<unit>{UNIT_PATTERN}|％)"
+    r"(?P<alternative>[（(](?:人次|件次|次|项|件|个|名|人|场)[)）])?"
+)
+PERCENT_WORDS = re.compile(rf"百分之(?P<number>[0-9０-９]+(?:[.．][0-9０-９]+)?|[{CHINESE_NUMERAL}]+)")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: float
+    unit: str
+    approx: bool
+    start: int
+    end: int
+    number_start: int  # where the digits begin (after 近/约…)
+
+
+def parse_number(token: str) -> float | None:
+    """'19' → 19, '92.8' → 92.8, '二十三' → 23, '一百零五' → 105, '两' → 2, '十' → 10."""
+    token = token.translate(FULL_WIDTH)
+    if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", token):
+        value = float(token)
+        return value if math.isfinite(value) else None
+    if not token or any(c not in DIGITS and c not in SMALL_UNITS for c in token):
+        return None
+    if all(c in DIGITS for c in token) and len(token) > 1:  # 二〇二三: digit by digit
+        return float("".join(str(DIGITS[c]) for c in token))
+    total, digit = 0, None
+    for c in token:
+        if c in DIGITS:
+            if digit is not None and DIGITS[c] != 0 and digit != 0:
+                return None  # 二三: not a number
+            digit = DIGITS[c]
+        else:
+            if digit is None and SMALL_UNITS[c] != 10:
+                return None
+            total += (1 if digit is None else digit) * SMALL_UNITS[c]
+            digit = None
+    return float(total + (digit or 0))
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    found = []
+    for match in QUANTITY.finditer(text):
+        number = parse_number(match.group("number"))
+        if number is None:
+            continue
+        unit = match.group("unit").translate(FULL_WIDTH)
+        multiplier = 1
+        for group in ("large", "large2"):
+            if match.group(group):
+                multiplier *= LARGE_UNITS[match.group(group)]
+        if unit in ("万元", "亿元"):
+            multiplier *= LARGE_UNITS[unit[0]]
+            unit = "元"
+        alternative = match.group("alternative")
+        if alternative and unit not in ("%", "元"):
+            inner = alternative.translate(FULL_WIDTH).strip("()")
+            unit = unit + inner if unit == "人" and inner == "次" else unit
+        value = number * multiplier
+        if not math.isfinite(value):
+            continue
+        found.append(
+            Quantity(
+                value=value,
+                unit=unit,
+                approx=bool(match.group("before") or match.group("about")),
+                start=match.start(),
+                end=match.end(),
+                number_start=match.start("number"),
+            )
+        )
+    for match in PERCENT_WORDS.finditer(text):
+        token = match.group("number")
+        number = 100.0 if token == "百" else parse_number(token)
+        if number is not None:
+            found.append(Quantity(number, "%", False, match.start(), match.end(), match.start("number")))
+    return sorted(found, key=lambda q: q.start)
