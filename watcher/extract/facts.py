@@ -172,7 +172,12 @@ def _clause_start(text: str, position: int, sentence_start: int, previous) -> in
             start = i + 1
             break
     if previous and start <= previous[0] <= position:
+        # the clause starts after the previous count and its own noun (1个代表之家为中心、13个…)
         start = previous[0]
+        for i in range(previous[0], position):
+            if text[i] in ITEM_BREAK:
+                start = i + 1
+                break
     return start
 
 
@@ -205,7 +210,7 @@ def _subjects(before: str, after: str, quantity: Quantity, previous, clause_star
         rates = RATE.findall(before)
         return [rates[-1] if rates else before.strip(EDGE)]
     subject = before.strip(EDGE) + after
-    if previous and clause_start == previous[0] and subject and not subject.startswith(tuple(verbs)):
+    if previous and clause_start - previous[0] <= 1 and subject and not subject.startswith(tuple(verbs)):
         verb = next((v for v in verbs if previous[1].startswith(v)), None)
         if verb:
             subject = verb + subject
