@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from schema.models import Extraction
 from schema.vocabulary import Vocabulary
+from watcher.extract.citations import extract_citations
 from watcher.extract.facts import extract_facts
+from watcher.extract.keywords import extract_keywords
+from watcher.extract.people import extract_people
+from watcher.extract.phrases import extract_phrases
 from watcher.extract.sections import split_sections, split_sentences
 
 EXTRACTOR_VERSION = "1"
@@ -17,4 +21,8 @@ def extract(text: str, vocabulary: Vocabulary, idf: dict[str, float] | None = No
         sections=sections,
         sentences=sentences,
         facts=extract_facts(text, sentences, vocabulary),
+        citations=extract_citations(text, sentences),
+        phrases=extract_phrases(text, vocabulary),
+        people=extract_people(text, sections),
+        keywords=extract_keywords(text, vocabulary, idf=idf),
     )

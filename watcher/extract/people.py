@@ -1,0 +1,90 @@
+"""People the text names with a role: 乌当区人大代表黄晓斌, 黔贵国际医院副院长、护理部主任刘玉馥,
+caption forms like 刘玉馥(左六). A bare name with no role context is never emitted: part-of-speech
+tagging alone is about 10% precise on these texts."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import yaml
+
+from schema import SCHEMA_DIR
+from schema.models import Person, Section
+
+PUNCTUATION = "，,。；;：:、！？!?（(“”\"）) \n"
+CAPTION_MARK = re.compile(r"^[（(][左右前后中][一二三四五六七八九十\d]+[)）]")
+ROLE_CHUNK = re.compile(r"[\u4e00-\u9fff、]{0,16}$")
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    data = yaml.safe_load((SCHEMA_DIR / "people.yaml").read_text(encoding="utf-8"))
+    roles = sorted(data["roles"], key=len, reverse=True)
+    data["role_pattern"] = re.compile("|".join(map(re.escape, roles)))
+    return data
+
+
+def extract_people(text: str, sections: list[Section] | None = None) -> list[Person]:
+    data = rules()
+    found: dict[str, Person] = {}
+    for match in data["role_pattern"].finditer(text):
+        if any(text[max(0, match.end() - len(r)) : match.end()] == r for r in data["ignore_roles"]):
+            continue
+        name = _name_at(text, match.end(), data)
+        if not name:
+            continue
+        role = _role(text, match, data)
+        start = match.end() + (1 if text[match.end()] == "的" else 0)
+        in_caption = any(s.kind == "captions" and s.start <= start < s.end for s in sections or [])
+        person = Person(
+            name=name, role=role, source="caption" if in_caption else "text", start=start, end=start + len(name)
+        )
+        known = found.get(name)
+        if known is None or len(role) > len(known.role or ""):
+            found[name] = person if known is None else known.model_copy(update={"role": role})
+    return sorted(found.values(), key=lambda p: p.start or 0)
+
+
+def _name_at(text: str, position: int, data: dict) -> str | None:
+    if text[position : position + 1] == "的":
+        position += 1
+    for size in (3, 2):
+        name = text[position : position + size]
+        if len(name) < size or not _looks_like_name(name, data):
+            continue
+        rest = text[position + size :]
+        if not rest or rest[0] in PUNCTUATION or CAPTION_MARK.match(rest) or rest.startswith(tuple(data["after_name"])):
+            return name
+    return None
+
+
+def _looks_like_name(name: str, data: dict) -> bool:
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,3}", name):
+        return False
+    if any(c in data["not_in_name"] for c in name) or name[:2] in data["not_names"]:
+        return False
+    return name[0] in data["surnames"] or name[:2] in data["compound_surnames"]
+
+
+def _role(text: str, match: re.Match, data: dict) -> str:
+    """The role as written: 人大代表, or 副院长、护理部主任 with the title that comes before."""
+    if match.group() in ("人大代表", "代表"):
+        return "人大代表"
+    before = ROLE_CHUNK.search(text[max(0, match.start() - 16) : match.start()])
+    chunk = (before.group() if before else "") + match.group()
+    titles = [t for t in re.split(r"、", chunk) if t]
+    if len(titles) > 1:
+        return "、".join(_strip_organisation(t, data) for t in titles)
+    return _strip_organisation(chunk, data)
+
+
+def _strip_organisation(title: str, data: dict) -> str:
+    """黔贵国际医院副院长 → 副院长; 护理部主任 stays (a department and its head)."""
+    role = data["role_pattern"].search(title)
+    if not role:
+        return title
+    head = title[: role.start()]
+    if head.endswith("部") and len(head) <= 4:
+        return title
+    return title[role.start() :]
