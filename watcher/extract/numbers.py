@@ -55,8 +55,10 @@ def parse_number(token: str) -> float | None:
         return value if math.isfinite(value) else None
     if not token or any(c not in DIGITS and c not in SMALL_UNITS for c in token):
         return None
-    if all(c in DIGITS for c in token) and len(token) > 1:  # 二〇二三: digit by digit
-        return float("".join(str(DIGITS[c]) for c in token))
+    if all(c in DIGITS for c in token) and len(token) > 1:
+        if len(token) == 2:
+            return None  # 二三, 三五: "two or three", not a number
+        return float("".join(str(DIGITS[c]) for c in token))  # 二〇二三: digit by digit
     total, digit = 0, None
     for c in token:
         if c in DIGITS:
