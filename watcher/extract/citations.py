@@ -72,8 +72,10 @@ def level_of(title: str) -> str | None:
 
 
 def action_of(sentence: str, title: str) -> str | None:
-    """The action named nearest the title in its sentence (before it, or right after it)."""
+    """The action named nearest the title in its sentence (before it, or right after it); words
+    inside titles (条例(修订草案)) do not count."""
     position = sentence.find(title)
+    sentence = TITLE.sub(lambda m: "《" + "＿" * (len(m.group()) - 2) + "》", sentence)
     best, distance = None, None
     for rule in citation_rules()["actions"]:
         for word in rule["words"]:

@@ -1,0 +1,27 @@
+from hypothesis import given, settings, strategies as st
+
+from schema.vocabulary import Vocabulary
+from watcher.extract import extract
+
+VOCABULARY = Vocabulary.load()
+ALPHABET = list("人大代表常委会召开会议次件名%。，、；“”‘’《》（）()——0123456789十百千万亿两余第届年元率建议信访民生实事 \n") + [
+    "a", "Z", "é", "😀", "\u3000", "\x0c",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(ALPHABET), max_size=300) | st.text(max_size=300))
+def test_extract_never_raises_and_offsets_slice_back(text):
+    result = extract(text, VOCABULARY)
+    for sentence in result.sentences:
+        assert text[sentence.start : sentence.end] == sentence.text
+    for fact in result.facts:
+        assert text[fact.start : fact.end] == fact.raw
+    for citation in result.citations:
+        assert text[citation.start : citation.end] == f"《{text[citation.start + 1 : citation.end - 1]}》"
+    for person in result.people:
+        assert text[person.start : person.end] == person.name
+
+
+def test_empty_text():
+    assert extract("", VOCABULARY).facts == []
