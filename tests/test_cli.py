@@ -56,3 +56,36 @@ def test_ingest_never_moves_files_from_outside_the_inbox(settings, tmp_path):
     )
     assert result.exit_code == 1
     assert sorted(p.name for p in elsewhere.iterdir()) == ["empty.txt", "report.txt"]
+
+
+def test_reprocess_applies_a_vocabulary_edit(settings, tmp_path, monkeypatch):
+    import shutil
+
+    from schema import SCHEMA_DIR
+
+    vocabulary = tmp_path / "vocabulary"
+    shutil.copytree(SCHEMA_DIR, vocabulary, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    monkeypatch.setenv("REPORT_INBOX_VOCABULARY", str(vocabulary))
+    report = tmp_path / "report.txt"
+    report.write_text(
+        "专题询问显实效\n\n——2023年青山区人大常委会工作综述\n\n一年来，常委会开展专题询问3次，召开常委会会议11次。\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(report), "--db", str(settings.db)]).exit_code == 0
+
+    def labels():
+        with sqlite3.connect(settings.db) as conn:
+            return conn.execute("select indicator, value from facts order by start").fetchall()
+
+    assert labels() == [(None, 3.0), ("standing_committee_meetings", 11.0)]
+    with open(vocabulary / "indicators.yaml", "a", encoding="utf-8") as handle:
+        handle.write(
+            "\n  - key: special_inquiries\n    label_zh: 专题询问\n    label_en: Special inquiries\n"
+            "    unit: 次\n    units: [次]\n    subject: [[专题询问]]\n"
+        )
+    result = runner.invoke(cli, ["reprocess", "--db", str(settings.db)])
+    assert result.exit_code == 0 and "reprocessed 1 document(s)" in result.output
+    assert labels() == [("special_inquiries", 3.0), ("standing_committee_meetings", 11.0)]
+    with sqlite3.connect(settings.db) as conn:
+        assert conn.execute("select label_zh from indicators where key = 'special_inquiries'").fetchone() == ("专题询问",)
