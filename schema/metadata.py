@@ -1,10 +1,15 @@
-"""Datasette metadata, with column descriptions taken from the pydantic models."""
+"""Datasette metadata: the site from ``site.yaml``, every column described from the pydantic models."""
 
 from __future__ import annotations
 
-from schema import models
+import copy
+from functools import lru_cache
 
-DATASETTE_SETTINGS = {"truncate_cells_html": 160, "sql_time_limit_ms": 3000}
+import yaml
+
+from schema import SCHEMA_DIR, models
+
+DATASETTE_SETTINGS = {"truncate_cells_html": 120, "sql_time_limit_ms": 5000, "facet_time_limit_ms": 500}
 
 TABLE_MODELS = {
     "documents": models.Document,
@@ -19,18 +24,70 @@ TABLE_MODELS = {
     "indicators": models.Indicator,
     "ingest_log": models.IngestLogEntry,
 }
+# Columns the store adds to link rows; the models link by position instead.
+LINK_COLUMNS = {
+    "id": "Row id",
+    "document_id": "The document (file) this report came from",
+    "report_id": "The report this row belongs to",
+    "section_id": "The section holding the sentence",
+    "sentence_id": "The sentence that states it",
+}
+MODEL_ONLY = {"people", "sentence_seq", "section_seq"}
+
+
+@lru_cache(maxsize=1)
+def site() -> dict:
+    return yaml.safe_load((SCHEMA_DIR / "site.yaml").read_text(encoding="utf-8"))
+
+
+def column_descriptions(table: str) -> dict[str, str]:
+    model = TABLE_MODELS[table]
+    columns = {name: field.description for name, field in model.model_fields.items() if field.description}
+    for name in MODEL_ONLY:
+        columns.pop(name, None)
+    return {**{k: v for k, v in LINK_COLUMNS.items() if k not in columns}, **columns}
+
+
+def indicator_by_district_year(keys: list[str]) -> str:
+    columns = ",\n  ".join(f"max(case when f.indicator = '{key}' then f.value end) as {key}" for key in keys)
+    return (
+        "select r.province, r.city, r.district, r.year,\n  "
+        + columns
+        + "\nfrom reports r left join facts f on f.report_id = r.id\n"
+        "where r.district is not null\n"
+        "group by r.province, r.city, r.district, r.year\n"
+        "order by r.year desc, r.province, r.city, r.district"
+    )
 
 
 def datasette_metadata(db_name: str = "reports") -> dict:
-    tables = {
-        name: {
-            "description": (model.__doc__ or "").strip().splitlines()[0] if model.__doc__ else "",
-            "columns": {k: f.description for k, f in model.model_fields.items() if f.description},
-        }
-        for name, model in TABLE_MODELS.items()
+    data = copy.deepcopy(site())
+    tables = {}
+    for name, settings in data["tables"].items():
+        table = dict(settings)
+        if name in TABLE_MODELS:
+            table["columns"] = column_descriptions(name)
+        tables[name] = table
+    for fts in ("report_search_fts", "sentence_search_fts"):
+        tables[fts] = {"hidden": True}
+    queries = data["queries"]
+    queries["indicator_by_district_year"] = {
+        "title": "指标对比 · Indicators by district and year",
+        "description": "One row per district and year, a column per indicator (schema/site.yaml lists them).",
+        "sql": indicator_by_district_year(data["compared_indicators"]),
     }
+    dashboard = data["dashboard"]
+    for chart in dashboard["charts"].values():
+        chart.setdefault("db", db_name)
     return {
-        "title": "report-inbox: 人大常委会工作报告",
-        "description": "Work reports of local people's congress standing committees, as structured records.",
-        "databases": {db_name: {"tables": tables}},
+        "title": data["title"],
+        "description_html": data["description_html"],
+        "license": data["license"],
+        "source": data["source"],
+        "databases": {db_name: {"tables": tables, "queries": queries}},
+        "plugins": {
+            "datasette-dashboards": {
+                dashboard["slug"]: {k: v for k, v in dashboard.items() if k != "slug"},
+            }
+        },
     }

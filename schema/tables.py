@@ -13,10 +13,11 @@ import sqlite_utils
 
 Migration = Callable[[sqlite_utils.Database], None]
 
-# Columns that hold character bigrams for full-text search: machine-facing, hidden in Datasette.
-SEARCH_COLUMNS = {
-    "reports": ("title_bigrams", "text_bigrams"),
-    "sentences": ("text_bigrams",),
+# Full-text search indexes character bigrams (see watcher/search.py), kept in tables of their own
+# beside the rows they index (same id), so the browsable tables carry no machine-only columns.
+SEARCH_TABLES = {
+    "report_search": ("reports", ("title_bigrams", "text_bigrams")),
+    "sentence_search": ("sentences", ("text_bigrams",)),
 }
 
 
@@ -52,9 +53,7 @@ def m001_spine(db: sqlite_utils.Database) -> None:
             period_end INTEGER,
             text TEXT,
             start INTEGER,
-            "end" INTEGER,
-            title_bigrams TEXT,
-            text_bigrams TEXT
+            "end" INTEGER
         );
         CREATE INDEX reports_document_id ON reports(document_id);
         CREATE INDEX reports_place_year ON reports(province, city, district, year);
@@ -111,8 +110,7 @@ def m002_extraction(db: sqlite_utils.Database) -> None:
             seq INTEGER NOT NULL,
             text TEXT,
             start INTEGER,
-            "end" INTEGER,
-            text_bigrams TEXT
+            "end" INTEGER
         );
         CREATE INDEX sentences_report_id ON sentences(report_id);
         CREATE TABLE facts (
@@ -161,7 +159,9 @@ def m002_extraction(db: sqlite_utils.Database) -> None:
 
 
 def m003_search(db: sqlite_utils.Database) -> None:
-    for table, columns in SEARCH_COLUMNS.items():
+    for table, (source, columns) in SEARCH_TABLES.items():
+        column_sql = ", ".join(f"{c} TEXT" for c in columns)
+        db.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY REFERENCES {source}(id), {column_sql})")
         db[table].enable_fts(list(columns), create_triggers=True, tokenize="unicode61")
 
 

@@ -78,17 +78,23 @@ def _phrase(term: str) -> str | None:
     return phrase + ("*" if prefix else "")
 
 
+INDEXES = {"reports": "report_search_fts", "sentences": "sentence_search_fts"}
+
+
 def search(db_path: str | Path, query: str, table: str = "reports", limit: int = 20) -> list[dict]:
-    """Search from Python: rows of ``table`` whose text contains ``query``, best first."""
+    """Search from Python: rows of ``reports`` or ``sentences`` containing ``query``, best first
+    (for reports, a hit in the title weighs ten times one in the text)."""
+    index = INDEXES[table]
+    weights = "10.0, 1.0" if table == "reports" else "1.0"
     conn = sqlite3.connect(str(db_path))
     conn.row_factory = sqlite3.Row
     try:
         rows = conn.execute(
-            f"SELECT {table}.*, bm25({table}_fts) AS rank FROM {table}_fts "
-            f"JOIN {table} ON {table}.rowid = {table}_fts.rowid "
-            f"WHERE {table}_fts MATCH ? ORDER BY rank LIMIT ?",
+            f"SELECT {table}.*, bm25({index}, {weights}) AS rank FROM {index} "
+            f"JOIN {table} ON {table}.id = {index}.rowid "
+            f"WHERE {index} MATCH ? ORDER BY rank LIMIT ?",
             (fts_query(query), limit),
         ).fetchall()
-        return [{k: row[k] for k in row.keys() if not k.endswith("_bigrams")} for row in rows]
+        return [dict(row) for row in rows]
     finally:
         conn.close()
