@@ -8,6 +8,7 @@ from functools import lru_cache
 import yaml
 
 from schema import SCHEMA_DIR, models
+from schema.tables import SEARCH_COLUMNS
 
 DATASETTE_SETTINGS = {"truncate_cells_html": 120, "sql_time_limit_ms": 5000, "facet_time_limit_ms": 500}
 
@@ -68,8 +69,8 @@ def datasette_metadata(db_name: str = "reports") -> dict:
         if name in TABLE_MODELS:
             table["columns"] = column_descriptions(name)
         tables[name] = table
-    for fts in ("report_search_fts", "sentence_search_fts"):
-        tables[fts] = {"hidden": True}
+    for table, columns in SEARCH_COLUMNS.items():
+        tables[table]["columns"].update({c: "Character bigrams indexed for search (hidden on pages)" for c in columns})
     queries = data["queries"]
     queries["indicator_by_district_year"] = {
         "title": "指标对比 · Indicators by district and year",

@@ -13,11 +13,11 @@ import sqlite_utils
 
 Migration = Callable[[sqlite_utils.Database], None]
 
-# Full-text search indexes character bigrams (see watcher/search.py), kept in tables of their own
-# beside the rows they index (same id), so the browsable tables carry no machine-only columns.
-SEARCH_TABLES = {
-    "report_search": ("reports", ("title_bigrams", "text_bigrams")),
-    "sentence_search": ("sentences", ("text_bigrams",)),
+# Columns of character bigrams that full-text search indexes (see watcher/search.py):
+# machine-facing, hidden on Datasette's pages.
+SEARCH_COLUMNS = {
+    "reports": ("title_bigrams", "text_bigrams"),
+    "sentences": ("text_bigrams",),
 }
 
 
@@ -53,7 +53,9 @@ def m001_spine(db: sqlite_utils.Database) -> None:
             period_end INTEGER,
             text TEXT,
             start INTEGER,
-            "end" INTEGER
+            "end" INTEGER,
+            title_bigrams TEXT,
+            text_bigrams TEXT
         );
         CREATE INDEX reports_document_id ON reports(document_id);
         CREATE INDEX reports_place_year ON reports(province, city, district, year);
@@ -110,7 +112,8 @@ def m002_extraction(db: sqlite_utils.Database) -> None:
             seq INTEGER NOT NULL,
             text TEXT,
             start INTEGER,
-            "end" INTEGER
+            "end" INTEGER,
+            text_bigrams TEXT
         );
         CREATE INDEX sentences_report_id ON sentences(report_id);
         CREATE TABLE facts (
@@ -159,9 +162,7 @@ def m002_extraction(db: sqlite_utils.Database) -> None:
 
 
 def m003_search(db: sqlite_utils.Database) -> None:
-    for table, (source, columns) in SEARCH_TABLES.items():
-        column_sql = ", ".join(f"{c} TEXT" for c in columns)
-        db.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY REFERENCES {source}(id), {column_sql})")
+    for table, columns in SEARCH_COLUMNS.items():
         db[table].enable_fts(list(columns), create_triggers=True, tokenize="unicode61")
 
 

@@ -12,6 +12,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
+from schema.tables import SEARCH_COLUMNS
 from watcher.search import fts_query
 
 CSS = """
@@ -21,7 +22,9 @@ table.rows-and-columns td { word-break: break-word; overflow-wrap: anywhere; max
 table.rows-and-columns td.col-text, table.rows-and-columns td.col-sentence,
 table.rows-and-columns td.col-excerpt { min-width: 20em; }
 dl.row-detail dd, .row-page td { white-space: pre-wrap; line-height: 1.7; }
-"""
+""" + "".join(
+    f"th.col-{c}, td.col-{c} {{ display: none; }}\n" for columns in SEARCH_COLUMNS.values() for c in columns
+)
 LINKED_COLUMNS = {"report_id": "reports", "fact_id": "facts", "sentence_id": "sentences"}
 
 

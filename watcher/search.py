@@ -78,7 +78,7 @@ def _phrase(term: str) -> str | None:
     return phrase + ("*" if prefix else "")
 
 
-INDEXES = {"reports": "report_search_fts", "sentences": "sentence_search_fts"}
+INDEXES = {"reports": "reports_fts", "sentences": "sentences_fts"}
 
 
 def search(db_path: str | Path, query: str, table: str = "reports", limit: int = 20) -> list[dict]:
@@ -91,10 +91,10 @@ def search(db_path: str | Path, query: str, table: str = "reports", limit: int =
     try:
         rows = conn.execute(
             f"SELECT {table}.*, bm25({index}, {weights}) AS rank FROM {index} "
-            f"JOIN {table} ON {table}.id = {index}.rowid "
+            f"JOIN {table} ON {table}.rowid = {index}.rowid "
             f"WHERE {index} MATCH ? ORDER BY rank LIMIT ?",
             (fts_query(query), limit),
         ).fetchall()
-        return [dict(row) for row in rows]
+        return [{k: row[k] for k in row.keys() if not k.endswith("_bigrams")} for row in rows]
     finally:
         conn.close()

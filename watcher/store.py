@@ -167,11 +167,6 @@ class Store:
 
     def _delete_reports(self, document_id: str) -> None:
         ids = "SELECT id FROM reports WHERE document_id = ?"
-        self.conn.execute(
-            f"DELETE FROM sentence_search WHERE id IN (SELECT id FROM sentences WHERE report_id IN ({ids}))",
-            (document_id,),
-        )
-        self.conn.execute(f"DELETE FROM report_search WHERE id IN ({ids})", (document_id,))
         for table in REPORT_CHILDREN:
             self.conn.execute(f"DELETE FROM {table} WHERE report_id IN ({ids})", (document_id,))
         self.conn.execute("DELETE FROM reports WHERE document_id = ?", (document_id,))
@@ -179,10 +174,14 @@ class Store:
     def _insert_reports(self, document_id: str, reports: list[tuple[Report, Extraction]]) -> None:
         known = {r[0] for r in self.conn.execute("SELECT key FROM indicators")}
         for report, extraction in reports:
-            report_id = self._insert("reports", {"document_id": document_id, **report.model_dump(exclude={"people"})})
-            self._insert(
-                "report_search",
-                {"id": report_id, "title_bigrams": bigrams(report.title), "text_bigrams": bigrams(report.text)},
+            report_id = self._insert(
+                "reports",
+                {
+                    "document_id": document_id,
+                    **report.model_dump(exclude={"people"}),
+                    "title_bigrams": bigrams(report.title),
+                    "text_bigrams": bigrams(report.text),
+                },
             )
             section_ids = {
                 s.seq: self._insert("sections", {"report_id": report_id, **s.model_dump()})
@@ -191,9 +190,12 @@ class Store:
             sentence_ids = {}
             for s in extraction.sentences:
                 row = s.model_dump(exclude={"section_seq"})
-                row |= {"report_id": report_id, "section_id": section_ids.get(s.section_seq)}
+                row |= {
+                    "report_id": report_id,
+                    "section_id": section_ids.get(s.section_seq),
+                    "text_bigrams": bigrams(s.text),
+                }
                 sentence_ids[s.seq] = self._insert("sentences", row)
-                self._insert("sentence_search", {"id": sentence_ids[s.seq], "text_bigrams": bigrams(s.text)})
             for fact in extraction.facts:
                 row = fact.model_dump(exclude={"sentence_seq"})
                 row |= {"report_id": report_id, "sentence_id": sentence_ids.get(fact.sentence_seq)}
