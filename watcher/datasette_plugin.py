@@ -25,7 +25,16 @@ dl.row-detail dd, .row-page td { white-space: pre-wrap; line-height: 1.7; }
 """ + "".join(
     f"th.col-{c}, td.col-{c} {{ display: none; }}\n" for columns in SEARCH_COLUMNS.values() for c in columns
 )
-LINKED_COLUMNS = {"report_id": "reports", "fact_id": "facts", "sentence_id": "sentences"}
+LABEL_COLUMNS = {"reports": "title", "facts": "raw", "sentences": "text", "sections": "heading", "documents": "filename"}
+PRIMARY_KEYS = {"documents": "id"}
+LABEL_LENGTH = 40
+LINKED_COLUMNS = {
+    "report_id": "reports",
+    "fact_id": "facts",
+    "sentence_id": "sentences",
+    "section_id": "sections",
+    "document_id": "documents",
+}
 
 
 @hookimpl(trylast=True)
@@ -49,8 +58,20 @@ def extra_css_urls():
 
 @hookimpl
 def render_cell(value, column, table, database, datasette):
-    """In query results (no table), ids of reports, facts and sentences link to their rows."""
-    if table is not None or column not in LINKED_COLUMNS or not isinstance(value, int):
-        return None
-    path = datasette.urls.row(database, LINKED_COLUMNS[column], str(value))
-    return Markup(f'<a href="{escape(path)}">{value}</a>')
+    """Ids of reports, facts, sentences… link to their rows, labelled (a fact shows its report's
+    title and its sentence), on table pages, row pages and in query results alike."""
+    target = LINKED_COLUMNS.get(column)
+    if target is None or value is None or table == target or isinstance(value, dict):
+        return None  # a dict is a value Datasette has already labelled (table pages)
+
+    async def link():
+        label_column = LABEL_COLUMNS[target]
+        rows = await datasette.get_database(database).execute(
+            f"select [{label_column}] from [{target}] where [{PRIMARY_KEYS.get(target, 'id')}] = ?", [value]
+        )
+        label = rows.first()[0] if rows.first() else None
+        text = f"{label[:LABEL_LENGTH]}…" if label and len(label) > LABEL_LENGTH else (label or f"#{value}")
+        path = datasette.urls.row(database, target, str(value))
+        return Markup(f'<a href="{escape(path)}">{escape(text)}</a> <em>{escape(str(value))}</em>')
+
+    return link
