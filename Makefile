@@ -15,9 +15,9 @@ run: $(STAMP)
 
 # Page tests drive Debian's Chromium; without it (no root, no apt) they are skipped.
 browser:
-	@command -v chromium >/dev/null 2>&1 || \
+	@{ command -v chromium && fc-list | grep -qi wqy; } >/dev/null 2>&1 || \
 	  { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; } || \
 	  echo "chromium is not installed: browser tests will be skipped"
 
 test: $(STAMP) browser

@@ -25,8 +25,15 @@ dl.row-detail dd, .row-page td { white-space: pre-wrap; line-height: 1.7; }
 """ + "".join(
     f"th.col-{c}, td.col-{c} {{ display: none; }}\n" for columns in SEARCH_COLUMNS.values() for c in columns
 )
-LABEL_COLUMNS = {"reports": "title", "facts": "raw", "sentences": "text", "sections": "heading", "documents": "filename"}
-PRIMARY_KEYS = {"documents": "id"}
+LABEL_COLUMNS = {
+    "reports": "title",
+    "facts": "raw",
+    "sentences": "text",
+    "sections": "heading",
+    "documents": "filename",
+    "indicators": "label_zh",
+}
+PRIMARY_KEYS = {"indicators": "key"}
 LABEL_LENGTH = 40
 LINKED_COLUMNS = {
     "report_id": "reports",
@@ -34,6 +41,7 @@ LINKED_COLUMNS = {
     "sentence_id": "sentences",
     "section_id": "sections",
     "document_id": "documents",
+    "indicator": "indicators",
 }
 
 

@@ -1,0 +1,106 @@
+"""A real browser on the real service: search in Chinese, follow a fact to its report, see a chart."""
+
+import json
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURE_REPORTS, ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"),
+]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get_json(url):
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return json.load(response)
+
+
+@pytest.fixture
+def service(tmp_path):
+    inbox, db, port = tmp_path / "inbox", tmp_path / "reports.db", free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "watcher", "serve", "--inbox", str(inbox), "--db", str(db),
+         "--port", str(port), "--settle", "0.2"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            get_json(f"{base}/reports.json")
+            break
+        except OSError:
+            assert process.poll() is None, process.stdout.read()
+            assert time.monotonic() < deadline, "serve did not start"
+            time.sleep(0.2)
+    yield base, inbox
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+@pytest.fixture
+def page():
+    playwright = pytest.importorskip("playwright.sync_api")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        yield page
+        browser.close()
+
+
+def test_search_follow_a_fact_and_see_the_dashboard(service, page):
+    base, inbox = service
+    source = FIXTURE_REPORTS / "qingshan_2023_clean.txt"
+    shutil.copy(source, inbox / source.name)
+    deadline = time.monotonic() + 20
+    while not get_json(f"{base}/reports/reports.json?_shape=array"):
+        assert time.monotonic() < deadline, "the dropped report never appeared"
+        time.sleep(0.1)
+
+    page.goto(f"{base}/reports/reports")
+    page.fill("input[name=_search]", "民生实事")
+    page.press("input[name=_search]", "Enter")
+    page.wait_for_load_state()
+    assert "_search=" in page.url
+    assert page.locator("td.col-title", has_text="凝心聚力谋发展 履职为民谱新篇").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
+
+    page.goto(f"{base}/reports/facts?indicator=suggestions_received")
+    page.locator("table.rows-and-columns td.col-id a").first.click()
+    page.wait_for_load_state()
+    assert "/reports/facts/" in page.url
+    page.screenshot(path=str(ARTIFACTS / "fact.png"), full_page=True)
+    page.locator("a[href*='/reports/reports/']").first.click()
+    page.wait_for_load_state()
+    assert "/reports/reports/" in page.url
+    assert page.get_by_text("青山区人大常委会").count() >= 1
+    page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+
+    page.goto(f"{base}/-/dashboards/report-inbox")
+    page.wait_for_selector(".vega-embed svg, .vega-embed canvas", timeout=20_000)
+    page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
