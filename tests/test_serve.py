@@ -1,17 +1,11 @@
 """Datasette on the live database: through its own test client, and as the real `serve` process."""
 
-import json
-import os
 import shutil
-import signal
-import socket
-import subprocess
 import time
-import urllib.request
 
 import pytest
 
-from conftest import fixture_reports
+from conftest import Service, fixture_reports, get_json
 from watcher.ingest import ingest_paths
 from watcher.serve import make_datasette
 
@@ -31,36 +25,12 @@ async def test_datasette_json_shows_ingested_reports(settings):
     assert len(again) > len(rows)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get_json(url):
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return json.load(response)
-
-
 @pytest.mark.slow
-def test_serve_publishes_a_dropped_file_and_stops_cleanly(python, settings, tmp_path):
-    port = free_port()
-    process = subprocess.Popen(
-        [python, "-m", "watcher", "serve", "--inbox", str(settings.inbox), "--db", str(settings.db),
-         "--port", str(port), "--settle", "0.2"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
+def test_serve_publishes_a_dropped_file_and_stops_cleanly(settings):
+    service = Service(settings.inbox, settings.db)
+    base = service.base
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                get_json(f"{base}/reports/reports.json?_shape=array")
-                break
-            except OSError:
-                assert process.poll() is None, process.stdout.read()
-                assert time.monotonic() < deadline, "serve did not come up"
-                time.sleep(0.2)
+        service.wait_until_up()
         source = fixture_reports()[0]
         dropped = time.monotonic()
         shutil.copy(source, settings.inbox / source.name)
@@ -69,6 +39,5 @@ def test_serve_publishes_a_dropped_file_and_stops_cleanly(python, settings, tmp_
             time.sleep(0.05)
         print(f"visible in Datasette {time.monotonic() - dropped:.2f}s after the copy")
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
-    assert process.returncode == 0
+        returncode = service.stop()
+    assert returncode == 0

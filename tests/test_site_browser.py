@@ -1,18 +1,12 @@
 """A real browser on the real service: search in Chinese, follow a fact to its report, see a chart."""
 
-import json
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_REPORTS, ROOT
+from conftest import FIXTURE_REPORTS, ROOT, Service, get_json
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -28,38 +22,12 @@ pytestmark = [
 ]
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get_json(url):
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return json.load(response)
-
-
 @pytest.fixture
 def service(tmp_path):
-    inbox, db, port = tmp_path / "inbox", tmp_path / "reports.db", free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "watcher", "serve", "--inbox", str(inbox), "--db", str(db),
-         "--port", str(port), "--settle", "0.2"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            get_json(f"{base}/reports.json")
-            break
-        except OSError:
-            assert process.poll() is None, process.stdout.read()
-            assert time.monotonic() < deadline, "serve did not start"
-            time.sleep(0.2)
-    yield base, inbox
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=30)
+    service = Service(tmp_path / "inbox", tmp_path / "reports.db")
+    service.wait_until_up()
+    yield service.base, service.inbox
+    service.stop()
 
 
 @pytest.fixture
