@@ -111,3 +111,20 @@ def test_queries_become_phrases():
     assert fts_query("民") == '"民"*'
     assert fts_query("民生 2023") == '"民生" AND "2 0 2 3"'
     assert fts_query('"') == '""'
+
+
+def test_plain_sqlite_pandas_and_sqlite_utils_read_the_file(database):
+    import sqlite3
+
+    import pandas as pd
+    import sqlite_utils
+
+    path, rows = database
+    conn = sqlite3.connect(path)  # no extension loaded
+    frame = pd.read_sql(
+        "select reports.id from reports_fts join reports on reports.rowid = reports_fts.rowid "
+        "where reports_fts match ?", conn, params=[fts_query("代表联络站")],
+    )
+    assert sorted(frame["id"]) == expected(rows, "代表联络站")
+    hits = list(sqlite_utils.Database(path)["reports"].search(fts_query("民生实事"), columns=["id"]))
+    assert sorted(h["id"] for h in hits) == expected(rows, "民生实事")
