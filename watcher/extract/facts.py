@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from schema.models import Fact, Sentence
 from schema.vocabulary import Vocabulary
@@ -72,11 +73,21 @@ def _converter():
     return OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _traditional_characters() -> frozenset[str]:
+    """Characters OpenCC's t2s table changes, to skip the (slow) conversion when there are none."""
+    import opencc
+
+    table = Path(opencc.__file__).with_name("dictionary") / "TSCharacters.txt"
+    lines = table.read_text(encoding="utf-8").splitlines()
+    pairs = (line.split("\t", 1) for line in lines if "\t" in line)
+    return frozenset(key for key, values in pairs if len(key) == 1 and key not in values.split())
+
+
 def simplified(text: str) -> str:
     """A Simplified copy for matching, or the text itself when conversion would move offsets."""
-    characters = "".join(sorted({c for c in text if c >= "\u3400"}))
-    if _converter().convert(characters) == characters:
-        return text  # nothing Traditional: skip the (slow) whole-text conversion
+    if _traditional_characters().isdisjoint(text):
+        return text
     converted = _converter().convert(text)
     return converted if len(converted) == len(text) else text
 
