@@ -104,3 +104,13 @@ def test_indicators_follow_the_vocabulary_file(store, tmp_path, vocabulary):
     assert conn.execute("select key from indicators").fetchall() == [("chair_meetings",)]
     # a fact whose indicator left the vocabulary keeps its row, with no label
     assert conn.execute("select indicator, value from facts").fetchall() == [(None, 9.0)]
+
+
+def test_corpus_idf_needs_enough_reports(store):
+    assert store.corpus_idf(str.split, min_reports=2) is None
+    for i, text in enumerate(["民生 实事 代表", "代表 联络站", "代表 建议"]):
+        sha = f"{i:064x}"
+        report = Report(seq=0, text=text, start=0, end=len(text))
+        store.save(document(sha, f"{i}.txt"), [(report, Extraction())], log(sha))
+    idf = store.corpus_idf(str.split, min_reports=2)
+    assert idf["民生"] > idf["代表"]

@@ -265,3 +265,17 @@ def test_rescan_finds_a_file_the_events_missed(settings):
 )
 def test_which_names_are_taken(tmp_path, name, taken):
     assert is_candidate(tmp_path / name, tmp_path) is taken
+
+
+def test_a_kernel_queue_overflow_triggers_a_rescan(settings):
+    """watchdog reports an overflow only in its log; the watcher rescans at once on it."""
+    import logging
+
+    source = fixture_reports()[0]
+    with running(settings) as results:  # rescan interval 60 s: only the overflow can find it
+        results.watcher._observer.unschedule_all()
+        shutil.copy(source, settings.inbox / source.name)
+        time.sleep(0.5)
+        assert results.queue.empty()
+        logging.getLogger("watchdog.observers.inotify_c").warning("Inotify queue overflowed; filesystem events were lost")
+        assert results.next(timeout=10).status == "ingested"
