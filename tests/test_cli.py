@@ -89,3 +89,23 @@ def test_reprocess_applies_a_vocabulary_edit(settings, tmp_path, monkeypatch):
     assert labels() == [("special_inquiries", 3.0), ("standing_committee_meetings", 11.0)]
     with sqlite3.connect(settings.db) as conn:
         assert conn.execute("select label_zh from indicators where key = 'special_inquiries'").fetchone() == ("专题询问",)
+
+
+def test_a_failing_database_write_fails_the_file_and_stores_nothing(settings, tmp_path, monkeypatch):
+    from schema.models import Keyword
+    from watcher import pipeline
+    from watcher.ingest import ingest_paths
+
+    original = pipeline.extract
+
+    def broken(text, vocabulary, idf=None):
+        extraction = original(text, vocabulary, idf=idf)
+        extraction.keywords = [Keyword(keyword="同一词", weight=1, rank=1)] * 2  # breaks the table's key
+        return extraction
+
+    monkeypatch.setattr(pipeline, "extract", broken)
+    summary = ingest_paths(settings, [fixture_reports()[0]])
+    assert summary.failed == 1 and "could not store" in summary.failures[0].detail
+    with sqlite3.connect(settings.db) as conn:
+        assert conn.execute("select count(*) from reports").fetchone() == (0,)
+        assert conn.execute("select status from ingest_log").fetchall() == [("failed",)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -92,7 +93,10 @@ class Ingestor:
             )
             detail = f"{len(reports)} report(s)" + (f", replacing {len(replaces)} older version(s)" if replaces else "")
             log = _log_entry(path, sha256, status, detail, started_at, clock)
-            self.store.save(document, reports, log, replaces=replaces)
+            try:
+                self.store.save(document, reports, log, replaces=replaces)
+            except sqlite3.Error as error:  # rolled back: nothing of the file is stored
+                raise IngestError(f"could not store the records: {error}") from error
             return IngestResult(path, status, detail, len(reports), self._move(path, sha256, self.settings.processed_dir))
         except IngestError as error:
             return self._fail(path, sha256, str(error), started_at, clock)

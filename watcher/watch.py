@@ -198,7 +198,11 @@ class Watcher:
                 return
 
     def _ingest(self, path: Path, stat: tuple) -> None:
-        result = self.ingestor.ingest(path, skip_known=self.settings.keep_files)
+        try:
+            result = self.ingestor.ingest(path, skip_known=self.settings.keep_files)
+        except Exception:  # the service keeps running; the file stays for the next rescan
+            log.exception("could not take %s", path)
+            return
         if self.settings.keep_files:
             self.known[path] = stat
         elif result.status != "skipped":
