@@ -19,7 +19,7 @@ import re
 SENTENCE_END = "。！？；…!?;"
 CLOSERS = "”’」』）)》】\"'"
 INNER_PUNCTUATION = "，。；,;"
-BYLINE = re.compile(r"^(本报记者|本报通讯员|通讯员|记者|特约记者|文/|文／|图/|撰稿)")
+BYLINE = re.compile(r"^(本报记者|本报通讯员|特约记者|实习记者|通讯员|记者|撰稿|文/|文／|图/)")
 NUMBERED_HEADING = re.compile(r"^(\d{1,2}\s|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)])")
 HAN = r"\u3400-\u9fff\uf900-\ufaff"
 CJK_PUNCTUATION = "，。、；：！？“”‘’（）《》【】—…"

@@ -17,7 +17,7 @@ import yaml
 
 from schema import SCHEMA_DIR
 from schema.models import Person, Report
-from watcher.normalize import paragraphs
+from watcher.normalize import BYLINE, paragraphs
 from watcher.places import Place, PlaceIndex, place_index
 
 SENTENCE_END = "。！？；!?;"
@@ -25,7 +25,6 @@ TITLE_MAX = 40
 SUBTITLE = re.compile(r"^[—－–-]{1,3}\s*\S")
 ORGAN_TITLE = re.compile(r"^(?P<organ>[\u4e00-\u9fff]{2,15}?人大(?:常委会)?)\s*[：:]\s*(?P<title>\S.*)$")
 BYLINE_ROLES = ("本报记者", "本报通讯员", "特约记者", "实习记者", "通讯员", "记者", "撰稿")
-BYLINE_START = re.compile(r"^(?:本报记者|本报通讯员|特约记者|实习记者|通讯员|记者|撰稿)")
 NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 ORGAN_WORDS = re.compile(r"人大常委会|人民代表大会常务委员会|人大")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -89,7 +88,7 @@ def _is_title(line: str) -> bool:
 
 
 def _is_byline(line: str) -> bool:
-    return bool(BYLINE_START.match(line)) and bool(_byline_people(line, 0))
+    return bool(BYLINE.match(line)) and bool(_byline_people(line, 0))
 
 
 def _byline_people(line: str, offset: int) -> list[Person]:

@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 
 from schema.models import Section, Sentence
-from watcher.normalize import NUMBERED_HEADING, paragraphs
+from watcher.normalize import BYLINE, NUMBERED_HEADING, paragraphs
 
 SENTENCE_END = "。！？；!?;"
 OPENERS = {"“": "”", "《": "》", "（": "）", "(": ")", "‘": "’", "「": "」"}
 CLOSERS = set(OPENERS.values())
 RUN_IN_HEAD = re.compile(r"^([^。！？；，,\n]{2,14}[。！？]|[^。！？；，,\n]{2,8}[，,][^。！？；，,\n]{2,10}[。！？])(?=\S)")
 PHOTO_CREDIT = re.compile(r"^[（(]?(图片|照片|图)由.{1,30}提供[)）]?$")
-BYLINE = re.compile(r"^(本报记者|本报通讯员|通讯员|记者|特约记者)")
 HEADING_MAX = 40
 CAPTION_MAX = 60
 
