@@ -115,6 +115,18 @@ def test_subject_carries_the_verb_over_a_list():
     assert subjects == ["召开党组会议", "召开主任会议", "召开常委会会议"]
 
 
+@pytest.mark.parametrize(
+    "text, subjects",
+    [
+        ("形成调研报告2篇。配合市人大开展执法检查4次。", ["形成调研报告", "配合市人大开展执法检查"]),
+        ("作出决定决议12个，依法任免国家机关工作人员37名。", ["作出决定决议", "依法任免国家机关工作人员"]),
+        ("收集意见438条，解决诉求336件。", ["收集意见", "解决诉求"]),
+    ],
+)
+def test_the_verb_is_not_carried_to_an_unrelated_clause(text, subjects):
+    assert [f.subject for f in facts(text)] == subjects
+
+
 def test_subject_when_the_number_comes_first():
     (fact,) = facts("任免40人次国家机关工作人员。")
     assert fact.subject == "任免国家机关工作人员"

@@ -109,7 +109,8 @@ def extract_facts(text: str, sentences: list[Sentence], vocabulary: Vocabulary) 
         context = matching[sentence_start : quantity.start]
         topic = _topic(context, vocabulary.topics)
         whole_sentence = matching[sentence_start : sentence.end] if sentence else matching
-        for subject in _subjects(before, after, quantity, previous, clause_start, vocabulary.verbs):
+        separator = matching[previous[0] : clause_start].strip() if previous and previous[0] <= clause_start else None
+        for subject in _subjects(before, after, quantity, previous, separator, vocabulary.verbs):
             keys = {r.key for r in rules if r.matches(quantity.unit, subject, whole_sentence, topic)}
             facts.append(
                 Fact(
@@ -213,7 +214,7 @@ def _topic(context: str, topics) -> str | None:
     return best
 
 
-def _subjects(before: str, after: str, quantity: Quantity, previous, clause_start: int, verbs) -> list[str]:
+def _subjects(before: str, after: str, quantity: Quantity, previous, separator: str, verbs) -> list[str]:
     if quantity.unit == "%":
         shared = SHARED_RATES.search(before)
         if shared:
@@ -221,8 +222,10 @@ def _subjects(before: str, after: str, quantity: Quantity, previous, clause_star
         rates = RATE.findall(before)
         return [rates[-1] if rates else before.strip(EDGE)]
     subject = before.strip(EDGE) + after
-    if previous and clause_start - previous[0] <= 1 and subject and not subject.startswith(tuple(verbs)):
+    # 召开党组会议19次，主任会议20次: a sibling of the previous count (same head noun, in the
+    # same list) takes its verb.
+    if previous and separator in ("", "，", ",", "、", "；", ";") and subject and not subject.startswith(tuple(verbs)):
         verb = next((v for v in verbs if previous[1].startswith(v)), None)
-        if verb:
+        if verb and previous[1][len(verb) :][-2:] == subject[-2:]:
             subject = verb + subject
     return [subject]
