@@ -12,6 +12,17 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 Level = Literal["national", "provincial", "municipal", "district", "township"]
+# The kind of body whose work a report covers; only 人大 bodies get 人大 indicators.
+OrganKind = Literal[
+    "standing_committee",  # 人大常委会
+    "congress",  # 人民代表大会 / 人代会
+    "presidium",  # 乡镇人大主席团
+    "government",  # 人民政府
+    "court",  # 人民法院
+    "procuratorate",  # 人民检察院
+    "cppcc",  # 政协
+    "other",
+]
 IngestStatus = Literal["ingested", "duplicate", "replaced", "failed"]
 
 
@@ -58,6 +69,7 @@ class Fact(BaseModel):
     value: float = Field(description="The number; percentages as the number (92.8), money in yuan")
     unit: str | None = Field(None, description="Unit as written or normalised: 次, 件, 人次, %, 元…")
     approx: bool = Field(False, description="1 when the text marks the number as approximate (余, 近, 约, 多)")
+    rule: str | None = Field(None, description="Which vocabulary rule labelled the fact with its indicator")
     raw: str = Field(description="The number with its unit exactly as in the text")
     start: int = Field(description="Offset of raw in the report's text")
     end: int = Field(description="End offset of raw in the report's text")
@@ -112,6 +124,11 @@ class Report(BaseModel):
     subtitle: str | None = Field(None, description="Subtitle, usually ——…年工作综述")
     genre: str | None = Field(None, description="工作综述, 工作报告, 履职纪实…, from the title block")
     organ: str | None = Field(None, description="The body reported on, e.g. 城西区人大常委会")
+    organ_kind: OrganKind | None = Field(
+        None,
+        description="Kind of organ: standing_committee (人大常委会), congress (人大), presidium (乡镇人大主席团), "
+        "government, court, procuratorate, cppcc (政协), other",
+    )
     level: Level | None = Field(
         None, description="Level of the organ: national, provincial, municipal, district, township"
     )
@@ -121,6 +138,7 @@ class Report(BaseModel):
     year: int | None = Field(None, description="The one year the report covers")
     period_start: int | None = Field(None, description="First year covered")
     period_end: int | None = Field(None, description="Last year covered")
+    delivered_on: str | None = Field(None, description="Date the report was delivered, ISO-8601, when the text gives it")
     text: str = Field(description="The report's repaired text")
     start: int = Field(description="Offset where the report starts in its document's text")
     end: int = Field(description="Offset where the report ends in its document's text")

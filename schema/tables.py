@@ -166,7 +166,17 @@ def m003_search(db: sqlite_utils.Database) -> None:
         db[table].enable_fts(list(columns), create_triggers=True, tokenize="unicode61")
 
 
-MIGRATIONS: list[Migration] = [m001_spine, m002_extraction, m003_search]
+def m004_organ_kind(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        ALTER TABLE reports ADD COLUMN organ_kind TEXT;
+        ALTER TABLE reports ADD COLUMN delivered_on TEXT;
+        ALTER TABLE facts ADD COLUMN rule TEXT;
+        """
+    )
+
+
+MIGRATIONS: list[Migration] = [m001_spine, m002_extraction, m003_search, m004_organ_kind]
 
 
 def migrate(db: sqlite_utils.Database) -> int:
