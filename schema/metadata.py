@@ -24,6 +24,9 @@ TABLE_MODELS = {
     "keywords": models.Keyword,
     "indicators": models.Indicator,
     "ingest_log": models.IngestLogEntry,
+    "corrections": models.Correction,
+    "canonical_reports": models.Report,
+    "canonical_facts": models.Fact,
 }
 # Columns the store adds to link rows; the models link by position instead.
 LINK_COLUMNS = {
@@ -32,6 +35,10 @@ LINK_COLUMNS = {
     "report_id": "The report this row belongs to",
     "section_id": "The section holding the sentence",
     "sentence_id": "The sentence that states it",
+    "duplicate_of": "The canonical report this one is a copy of (NULL: canonical itself)",
+    "similarity": "Share of this report's text found in its canonical report (MinHash estimate)",
+    "extractor_version": "Version of the extractor and vocabulary that produced the fact",
+    "correction_id": "The correction a person made to this fact (NULL: as extracted)",
 }
 MODEL_ONLY = {"people", "sentence_seq", "section_seq"}
 
@@ -54,7 +61,7 @@ def indicator_by_district_year(keys: list[str]) -> str:
     return (
         "select r.province, r.city, r.district, r.year,\n  "
         + columns
-        + "\nfrom reports r left join facts f on f.report_id = r.id\n"
+        + "\nfrom canonical_reports r left join canonical_facts f on f.report_id = r.id\n"
         "where r.district is not null\n"
         "group by r.province, r.city, r.district, r.year\n"
         "order by r.year desc, r.province, r.city, r.district"
@@ -74,7 +81,8 @@ def datasette_metadata(db_name: str = "reports") -> dict:
     queries = data["queries"]
     queries["indicator_by_district_year"] = {
         "title": "指标对比 · Indicators by district and year",
-        "description": "One row per district and year, a column per indicator (schema/site.yaml lists them).",
+        "description": "One row per district and year, a column per indicator (schema/site.yaml lists them). "
+        "Canonical reports only (each article counted once).",
         "sql": indicator_by_district_year(data["compared_indicators"]),
     }
     dashboard = data["dashboard"]

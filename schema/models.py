@@ -104,6 +104,13 @@ class Keyword(BaseModel):
     rank: int = Field(description="1 for the report's strongest term")
 
 
+class Signature(BaseModel):
+    """A report's similarity signature: MinHash over its character shingles (watcher/dedupe.py)."""
+
+    shingles: int = Field(description="How many distinct 5-character shingles the text has")
+    minhash: list[int] = Field(description="The MinHash values, one per permutation")
+
+
 class Extraction(BaseModel):
     """Everything read out of one report's text beyond its metadata."""
 
@@ -114,6 +121,7 @@ class Extraction(BaseModel):
     phrases: list[Phrase] = []
     people: list[Person] = []
     keywords: list[Keyword] = []
+    signature: Signature | None = None
 
 
 class Report(BaseModel):
@@ -157,6 +165,35 @@ class Document(BaseModel):
     received_at: str = Field(description="When it was ingested, ISO-8601 UTC")
     text: str = Field(description="Decoded and repaired text; report offsets index it")
     extractor_version: str = Field(description="Version of the extractor that produced the rows")
+
+
+class Correction(BaseModel):
+    """A person's fix of one fact, kept apart from extraction and applied on top of it every time
+    the document's rows are derived. The fact is found again by its stable identity: the
+    document's sha256, the report's seq, the offsets and raw text of the number."""
+
+    document_id: str = Field(description="sha256 of the document holding the fact")
+    report_seq: int = Field(description="seq of the report within the document")
+    start: int = Field(description="Offset of the number in the report's text")
+    end: int = Field(description="End offset of the number in the report's text")
+    raw: str = Field(description="The number with its unit exactly as in the text")
+    context: str | None = Field(None, description="The words before the number, for people and for export")
+    was_indicator: str | None = Field(None, description="Indicator as extracted before the correction")
+    was_value: float | None = Field(None, description="Value as extracted before the correction")
+    was_unit: str | None = Field(None, description="Unit as extracted before the correction")
+    not_a_fact: bool = Field(False, description="1 when the number is not a fact at all: it is removed from facts")
+    indicator: str | None = Field(None, description="Corrected indicator key (NULL: unchanged)")
+    clear_indicator: bool = Field(False, description="1 when the fact keeps no indicator (the label was wrong)")
+    value: float | None = Field(None, description="Corrected value (NULL: unchanged)")
+    unit: str | None = Field(None, description="Corrected unit (NULL: unchanged)")
+    author: str = Field(description="Who made the correction")
+    reason: str | None = Field(None, description="Why, in the corrector's words")
+    created_at: str = Field(description="When the correction was made, ISO-8601 UTC")
+    status: Literal["applied", "fact not found", "unknown indicator"] = Field(
+        "applied", description="applied, or why the correction could not be applied at the last derivation"
+    )
+    fact_id: int | None = Field(None, description="The fact the correction applies to now (NULL when not found)")
+    checked_at: str | None = Field(None, description="When the correction was last applied or checked")
 
 
 class IngestLogEntry(BaseModel):

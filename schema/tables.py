@@ -176,7 +176,71 @@ def m004_organ_kind(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m001_spine, m002_extraction, m003_search, m004_organ_kind]
+def m008_duplicates_corrections(db: sqlite_utils.Database) -> None:
+    """Copies of one article point to the canonical report; aggregates read the canonical_*
+    views. Corrections live apart from extraction and are applied on top of it."""
+    db.executescript(
+        """
+        ALTER TABLE reports ADD COLUMN duplicate_of INTEGER REFERENCES reports(id);
+        ALTER TABLE reports ADD COLUMN similarity REAL;
+        CREATE INDEX reports_duplicate_of ON reports(duplicate_of);
+        CREATE TABLE report_signatures (
+            report_id INTEGER PRIMARY KEY REFERENCES reports(id),
+            shingles INTEGER NOT NULL,
+            minhash BLOB NOT NULL
+        );
+        CREATE TABLE report_bands (
+            key INTEGER NOT NULL,
+            report_id INTEGER NOT NULL REFERENCES reports(id),
+            PRIMARY KEY (key, report_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX report_bands_report_id ON report_bands(report_id);
+        CREATE TABLE corrections (
+            id INTEGER PRIMARY KEY,
+            document_id TEXT NOT NULL,
+            report_seq INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            raw TEXT NOT NULL,
+            context TEXT,
+            was_indicator TEXT,
+            was_value REAL,
+            was_unit TEXT,
+            not_a_fact INTEGER NOT NULL DEFAULT 0,
+            indicator TEXT,
+            clear_indicator INTEGER NOT NULL DEFAULT 0,
+            value REAL,
+            unit TEXT,
+            author TEXT NOT NULL,
+            reason TEXT,
+            created_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'applied',
+            fact_id INTEGER,
+            checked_at TEXT
+        );
+        CREATE INDEX corrections_document_id ON corrections(document_id);
+        CREATE INDEX corrections_status ON corrections(status);
+        ALTER TABLE facts ADD COLUMN extractor_version TEXT;
+        ALTER TABLE facts ADD COLUMN correction_id INTEGER REFERENCES corrections(id);
+        CREATE VIEW canonical_reports AS
+            SELECT * FROM reports WHERE duplicate_of IS NULL;
+        CREATE VIEW canonical_facts AS
+            SELECT f.* FROM facts f JOIN reports r ON r.id = f.report_id WHERE r.duplicate_of IS NULL;
+        CREATE VIEW report_series AS
+            SELECT r.organ, r.organ_kind, r.province, r.city, r.district,
+                coalesce(r.year, r.period_end) AS year, r.id AS report_id, r.title, r.genre,
+                (SELECT count(*) FROM facts f WHERE f.report_id = r.id AND f.indicator IS NOT NULL) AS facts,
+                (SELECT count(*) FROM reports c WHERE c.duplicate_of = r.id) AS copies
+            FROM canonical_reports r
+            WHERE r.organ IS NOT NULL
+            ORDER BY r.organ, coalesce(r.year, r.period_end), r.id;
+        """
+    )
+
+
+MIGRATIONS: list[Migration] = [
+    m001_spine, m002_extraction, m003_search, m004_organ_kind, m008_duplicates_corrections,
+]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from schema.models import Extraction, Report
 from schema.vocabulary import Vocabulary
 from watcher.decode import decode
+from watcher.dedupe import signature
 from watcher.extract import EXTRACTOR_VERSION, extract
 from watcher.normalize import repair
 from watcher.reports import split_reports
@@ -31,7 +32,10 @@ def read_text(data: bytes) -> ReadText:
 def extract_reports(
     text: str, vocabulary: Vocabulary, idf: dict[str, float] | None = None
 ) -> list[tuple[Report, Extraction]]:
-    return [(report, extract(report.text, vocabulary, idf=idf)) for report in split_reports(text)]
+    return [
+        (report, extract(report.text, vocabulary, idf=idf).model_copy(update={"signature": signature(report.text)}))
+        for report in split_reports(text)
+    ]
 
 
 def extractor_version(vocabulary: Vocabulary) -> str:

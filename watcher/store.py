@@ -14,6 +14,7 @@ import sqlite_utils
 from schema.models import Document, Extraction, IngestLogEntry, Report
 from schema.tables import migrate
 from schema.vocabulary import Vocabulary
+from watcher import corrections, dedupe
 from watcher.search import bigrams
 
 # Tables holding one report's extracted rows, children before parents for deletion.
@@ -95,6 +96,7 @@ class Store:
                 ),
             )
             self._insert_reports(document.id, reports)
+            corrections.apply(self.conn, document.id, document.extractor_version)
             self._insert_log(log)
 
     def replace_reports(
@@ -107,6 +109,7 @@ class Store:
             self.conn.execute(
                 "UPDATE documents SET extractor_version = ? WHERE id = ?", (extractor_version, document_id)
             )
+            corrections.apply(self.conn, document_id, extractor_version)
 
     def log(self, entry: IngestLogEntry) -> None:
         with self._transaction():
@@ -166,6 +169,7 @@ class Store:
         self.conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
 
     def _delete_reports(self, document_id: str) -> None:
+        dedupe.release(self.conn, document_id)
         ids = "SELECT id FROM reports WHERE document_id = ?"
         for table in REPORT_CHILDREN:
             self.conn.execute(f"DELETE FROM {table} WHERE report_id IN ({ids})", (document_id,))
@@ -213,6 +217,7 @@ class Store:
                 self._insert("keywords", {"report_id": report_id, **keyword.model_dump()})
             for person in _merge_people(report.people, extraction.people):
                 self._insert("people", {"report_id": report_id, **person.model_dump()})
+            dedupe.link(self.conn, report_id, report, extraction.signature)
 
     def _insert(self, table: str, row: dict) -> int:
         columns = ", ".join(f'"{c}"' for c in row)

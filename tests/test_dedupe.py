@@ -1,0 +1,151 @@
+"""Copies of one article link to the most complete report; aggregates count each article once."""
+
+import sqlite3
+
+import pytest
+
+from conftest import FIXTURE_REPORTS
+from watcher import dedupe
+from watcher.ingest import ingest_paths, reprocess_database
+
+ORIGINAL = FIXTURE_REPORTS / "qingshan_2023_clean.txt"
+NEXT_YEAR = FIXTURE_REPORTS / "qingshan_2024_clean.txt"
+
+
+def original_text() -> str:
+    return ORIGINAL.read_text(encoding="utf-8")
+
+
+def one_line_changed() -> str:
+    return original_text().replace("组织全区120名区人大代表参加履职培训", "组织全区118名区人大代表参加集中履职培训")
+
+
+def excerpt() -> str:
+    """The newspaper's title block and first half only, as a site that reposts a teaser."""
+    text = original_text()
+    return text[: text.index("发挥代表作用")]
+
+
+def reheadlined() -> str:
+    """A repost under the site's own headline, without the bylines."""
+    lines = original_text().splitlines()
+    body = [line for line in lines[1:] if not line.startswith("本报记者")]
+    return "\n".join(["青山区人大：全过程人民民主的基层实践", *body]) + "\n"
+
+
+def write(folder, name, text):
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def links(db) -> dict[str, tuple]:
+    """File name -> (canonical file name or None, similarity)."""
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "select d.filename, cd.filename, r.similarity from reports r join documents d on d.id = r.document_id "
+            "left join reports c on c.id = r.duplicate_of left join documents cd on cd.id = c.document_id"
+        ).fetchall()
+    return {name: (canonical, similarity) for name, canonical, similarity in rows}
+
+
+def test_signature_is_a_function_of_the_text_and_ignores_punctuation_and_wrapping():
+    a = dedupe.signature("召开常委会会议11次，任免国家机关工作人员48人次。")
+    b = dedupe.signature("召开常委会会议11次,任免国家机关\n工作人员48人次.")
+    assert a == b and a.shingles > 10 and len(a.minhash) == dedupe.NUM_PERM
+    assert dedupe.signature("听取审议专项工作报告12个，开展视察调研21次。") != a
+
+
+def test_copies_link_to_the_original_and_another_year_does_not(settings, tmp_path):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    files = [
+        write(folder, "a_original.txt", original_text()),
+        write(folder, "b_changed_line.txt", one_line_changed()),
+        write(folder, "c_excerpt.txt", excerpt()),
+        write(folder, "d_reheadlined.txt", reheadlined()),
+        write(folder, "e_next_year.txt", NEXT_YEAR.read_text(encoding="utf-8")),
+    ]
+    for path in files:  # one at a time, in arrival order
+        ingest_paths(settings, [path])
+    found = links(settings.db)
+    # the changed line is longer, so that copy is the most complete and becomes canonical
+    canonical = "b_changed_line.txt"
+    assert found[canonical] == (None, None)
+    for copy in ("a_original.txt", "c_excerpt.txt", "d_reheadlined.txt"):
+        assert found[copy][0] == canonical, (copy, found)
+        assert found[copy][1] >= 0.8
+    assert found["e_next_year.txt"] == (None, None)
+
+
+def test_a_longer_version_arriving_later_becomes_canonical(settings, tmp_path):
+    short = write(tmp_path, "excerpt.txt", excerpt())
+    full = write(tmp_path, "full.txt", original_text())
+    ingest_paths(settings, [short])
+    assert links(settings.db) == {"excerpt.txt": (None, None)}
+    ingest_paths(settings, [full])
+    found = links(settings.db)
+    assert found["full.txt"] == (None, None)
+    assert found["excerpt.txt"][0] == "full.txt"
+    # the excerpt is wholly contained in the full report
+    assert found["excerpt.txt"][1] >= 0.9
+
+
+def test_links_survive_reprocess_and_a_removed_canonical_hands_over(settings, tmp_path):
+    paths = [write(tmp_path, "full.txt", original_text()), write(tmp_path, "excerpt.txt", excerpt()),
+             write(tmp_path, "repost.txt", reheadlined())]
+    ingest_paths(settings, paths)
+    before = links(settings.db)
+    assert before["excerpt.txt"][0] == "full.txt" and before["repost.txt"][0] == "full.txt"
+    reprocess_database(settings)
+    assert {k: v[0] for k, v in links(settings.db).items()} == {k: v[0] for k, v in before.items()}
+    # the full report's file is replaced by an unrelated text: the repost is now the most complete
+    write(tmp_path, "full.txt", NEXT_YEAR.read_text(encoding="utf-8"))
+    ingest_paths(settings, [tmp_path / "full.txt"])
+    after = links(settings.db)
+    assert after["repost.txt"] == (None, None)
+    assert after["excerpt.txt"][0] == "repost.txt"
+    assert after["full.txt"] == (None, None)
+
+
+def test_aggregates_count_each_article_once(settings, tmp_path):
+    paths = [write(tmp_path, name, text) for name, text in (
+        ("a.txt", original_text()), ("b.txt", reheadlined()), ("c.txt", excerpt()),
+        ("d.txt", NEXT_YEAR.read_text(encoding="utf-8")),
+    )]
+    ingest_paths(settings, paths)
+    with sqlite3.connect(settings.db) as conn:
+        assert conn.execute("select count(*) from reports").fetchone()[0] == 4
+        assert conn.execute("select count(*) from canonical_reports").fetchone()[0] == 2
+        meetings = conn.execute(
+            "select r.year, count(*), sum(f.value) from canonical_facts f join reports r on r.id = f.report_id "
+            "where f.indicator = 'standing_committee_meetings' group by r.year order by r.year"
+        ).fetchall()
+        assert meetings == [(2023, 1, 11.0), (2024, 1, 10.0)]
+        series = conn.execute("select organ, year, copies from report_series").fetchall()
+        assert series == [("青山区人大常委会", 2023, 2), ("青山区人大常委会", 2024, 0)]
+
+
+@pytest.mark.asyncio
+async def test_site_counts_and_queries_read_canonical_reports(settings, tmp_path):
+    from schema.metadata import datasette_metadata
+    from watcher.serve import make_datasette
+
+    ingest_paths(settings, [write(tmp_path, "a.txt", original_text()), write(tmp_path, "b.txt", reheadlined())])
+    datasette = make_datasette(settings)
+    rows = (await datasette.client.get(
+        "/reports/facts_of_indicator.json", params={"indicator": "standing_committee_meetings", "_shape": "array"}
+    )).json()
+    assert [r["value"] for r in rows] == [11]
+    assert len(rows[0]["extractor_version"]) > 3
+    assert "rule" in rows[0] and rows[0]["correction_id"] is None
+    rows = (await datasette.client.get("/reports/indicator_by_district_year.json?_shape=array")).json()
+    assert len([r for r in rows if r["district"] == "青山区"]) == 1
+    charts = datasette_metadata("reports")["plugins"]["datasette-dashboards"]["report-inbox"]["charts"]
+    count = (await datasette.client.get(
+        "/reports.json", params={"sql": charts["reports-count"]["query"], "_shape": "array"}
+    )).json()
+    assert count == [{"count": 1}]
+    # the copy stays browsable and names its canonical report
+    copy = (await datasette.client.get("/reports/reports.json?_shape=array&duplicate_of__notblank=1")).json()
+    assert len(copy) == 1 and copy[0]["similarity"] >= 0.8

@@ -1,0 +1,192 @@
+"""Near-duplicate reports: a MinHash signature per report, LSH bands in an indexed table.
+
+The same article turns up as the newspaper page, the 人大 site's copy, a repost under another
+headline, an excerpt. ``signature`` is a pure function of a report's text (computed with the
+rest of extraction); ``link`` runs at commit, inside the report's insert transaction: it looks
+up reports sharing an LSH band through the ``report_bands`` index (cost set by the few reports
+sharing a band, not by the size of the corpus), checks each candidate's signature, and points
+every copy at the most complete report of the group (``reports.duplicate_of``).
+
+Banding: 64 bands of 3 rows over 192 permutations of 5-character shingles. Two texts whose
+shingle sets overlap with Jaccard J share a band with probability 1 - (1 - J³)⁶⁴: 0.83 at
+J = 0.3, 0.99 at 0.45, 0.0001 at 0.013 (the mean between unrelated reports of the genre).
+An excerpt holding a share s of a longer report has J ≈ s, so excerpts from about 40% of the
+original up are found reliably; candidates are then accepted on containment, not Jaccard.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from functools import lru_cache
+
+import numpy as np
+from datasketch import MinHash
+
+from schema.models import Report, Signature
+
+SHINGLE = 5
+NUM_PERM = 192
+BANDS = 64
+ROWS = NUM_PERM // BANDS
+SEED = 20261123
+# A copy: at least this share of the shorter report's shingles is in the longer one.
+MIN_CONTAINMENT = 0.8
+# Reports shorter than this (in shingles) are too short to call copies of anything.
+MIN_SHINGLES = 40
+
+# Punctuation, spaces and line breaks differ between copies of one article (full- vs half-width
+# marks, hard wraps); only letters, digits and CJK characters make shingles.
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=1)
+def _permutations():
+    return MinHash(num_perm=NUM_PERM, seed=SEED).permutations
+
+
+def shingles(text: str) -> set[str]:
+    compact = _NOT_WORD.sub("", text)
+    if len(compact) < SHINGLE:
+        return {compact} if compact else set()
+    return {compact[i : i + SHINGLE] for i in range(len(compact) - SHINGLE + 1)}
+
+
+def signature(text: str) -> Signature:
+    """The report's similarity signature: a function of its text alone (prepare side)."""
+    found = shingles(text)
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_permutations(), scheme="affine32")
+    minhash.update_batch([s.encode("utf-8") for s in found])
+    return Signature(shingles=len(found), minhash=[int(v) for v in minhash.hashvalues])
+
+
+def band_keys(sig: Signature) -> list[int]:
+    """One 63-bit key per band: the band's number and its rows, hashed (SQLite INTEGER sized)."""
+    values = np.asarray(sig.minhash, dtype="<u4")
+    keys = []
+    for band in range(BANDS):
+        digest = hashlib.blake2b(
+            band.to_bytes(2, "little") + values[band * ROWS : (band + 1) * ROWS].tobytes(), digest_size=8
+        ).digest()
+        keys.append(int.from_bytes(digest, "little") >> 1)
+    return keys
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.count_nonzero(a == b)) / len(a)
+
+
+def containment(j: float, size: int, other: int) -> float:
+    """Share of a set of ``size`` shingles found in one of ``other``, from their Jaccard estimate."""
+    if size == 0:
+        return 0.0
+    return min(1.0, j * (size + other) / ((1 + j) * size))
+
+
+def _same_organ(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or a in b or b in a
+
+
+def _compatible(a: dict, b: dict) -> bool:
+    """Copies report the same organ and year wherever both are known."""
+    if a["year"] is not None and b["year"] is not None and a["year"] != b["year"]:
+        return False
+    return _same_organ(a["organ"], b["organ"])
+
+
+def _load(conn: sqlite3.Connection, ids) -> dict[int, dict]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    rows = conn.execute(
+        "SELECT r.id, r.duplicate_of, r.organ, coalesce(r.year, r.period_end), s.shingles, s.minhash "
+        f"FROM reports r JOIN report_signatures s ON s.report_id = r.id WHERE r.id IN ({','.join('?' * len(ids))})",
+        ids,
+    )
+    return {
+        row[0]: {
+            "id": row[0], "duplicate_of": row[1], "organ": row[2], "year": row[3], "shingles": row[4],
+            "minhash": np.frombuffer(row[5], dtype="<u4"),
+        }
+        for row in rows
+    }
+
+
+def link(conn: sqlite3.Connection, report_id: int, report: Report, sig: Signature | None = None) -> int | None:
+    """Store the report's signature and bands, link it with its copies; returns its canonical
+    report's id (None when it is canonical itself). Runs inside the caller's transaction."""
+    sig = sig or signature(report.text)
+    keys = band_keys(sig)
+    minhash = np.asarray(sig.minhash, dtype="<u4")
+    conn.execute(
+        "INSERT OR REPLACE INTO report_signatures (report_id, shingles, minhash) VALUES (?, ?, ?)",
+        (report_id, sig.shingles, minhash.tobytes()),
+    )
+    conn.execute("DELETE FROM report_bands WHERE report_id = ?", (report_id,))
+    conn.executemany(
+        "INSERT OR IGNORE INTO report_bands (key, report_id) VALUES (?, ?)", [(k, report_id) for k in keys]
+    )
+    if sig.shingles < MIN_SHINGLES:
+        return None
+    candidates = [
+        r[0]
+        for r in conn.execute(
+            f"SELECT DISTINCT report_id FROM report_bands WHERE key IN ({','.join('?' * len(keys))}) "
+            "AND report_id != ?",
+            [*keys, report_id],
+        )
+    ]
+    new = {"id": report_id, "duplicate_of": None, "organ": report.organ,
+           "year": report.year if report.year is not None else report.period_end,
+           "shingles": sig.shingles, "minhash": minhash}
+    roots = set()
+    for other in _load(conn, candidates).values():
+        if other["shingles"] < MIN_SHINGLES or not _compatible(new, other):
+            continue
+        j = jaccard(minhash, other["minhash"])
+        small, large = sorted((new["shingles"], other["shingles"]))
+        if containment(j, small, large) >= MIN_CONTAINMENT:
+            roots.add(other["duplicate_of"] or other["id"])
+    if not roots:
+        return None
+    members = set(roots) | {report_id}
+    marks = ",".join("?" * len(roots))
+    members |= {r[0] for r in conn.execute(f"SELECT id FROM reports WHERE duplicate_of IN ({marks})", list(roots))}
+    return _elect(conn, _load(conn, members - {report_id}) | {report_id: new})
+
+
+def _elect(conn: sqlite3.Connection, group: dict[int, dict]) -> int | None:
+    """The most complete report (most shingles; the earliest on a tie) becomes canonical,
+    every other member points to it with the share of its text found there."""
+    canonical = max(group.values(), key=lambda r: (r["shingles"], -r["id"]))
+    conn.execute("UPDATE reports SET duplicate_of = NULL, similarity = NULL WHERE id = ?", (canonical["id"],))
+    for member in group.values():
+        if member is canonical:
+            continue
+        j = jaccard(member["minhash"], canonical["minhash"])
+        share = round(containment(j, member["shingles"], canonical["shingles"]), 3)
+        conn.execute(
+            "UPDATE reports SET duplicate_of = ?, similarity = ? WHERE id = ?", (canonical["id"], share, member["id"])
+        )
+    return canonical["id"] if len(group) > 1 else None
+
+
+def release(conn: sqlite3.Connection, document_id: str) -> None:
+    """Before a document's reports are deleted: drop their signatures, and give each group they
+    led a new canonical report among the copies that remain."""
+    leaving = [r[0] for r in conn.execute("SELECT id FROM reports WHERE document_id = ?", (document_id,))]
+    if not leaving:
+        return
+    marks = ",".join("?" * len(leaving))
+    orphans: dict[int, list[int]] = {}
+    for member, canonical in conn.execute(
+        f"SELECT id, duplicate_of FROM reports WHERE duplicate_of IN ({marks})", leaving
+    ).fetchall():
+        if member not in leaving:
+            orphans.setdefault(canonical, []).append(member)
+    conn.execute(f"UPDATE reports SET duplicate_of = NULL, similarity = NULL WHERE duplicate_of IN ({marks})", leaving)
+    for members in orphans.values():
+        _elect(conn, _load(conn, members))
+    conn.execute(f"DELETE FROM report_bands WHERE report_id IN ({marks})", leaving)
+    conn.execute(f"DELETE FROM report_signatures WHERE report_id IN ({marks})", leaving)
