@@ -114,7 +114,57 @@ def status(db, limit):
     for name, count in report["counts"].items():
         click.echo(f"{name:10} {count}")
     click.echo(f"{'reports':10} {report['reports']}")
+    if report.get("unapplied_corrections"):
+        click.echo("\ncorrections not applied (their fact was not found again):")
+        for row in report["unapplied_corrections"]:
+            click.echo(f"  #{row['id']} {row['raw']} in {row['document_id'][:12]}… report {row['report_seq']}: "
+                       f"{row['status']} (by {row['author']}{': ' + row['reason'] if row['reason'] else ''})")
     if report["failures"]:
         click.echo("\nlatest failures:")
         for row in report["failures"]:
             click.echo(f"  {row['started_at']}  {row['filename']}: {row['detail']}")
+
+
+@cli.command()
+@click.argument("fact_id", type=int)
+@click.option("--indicator", help="The right indicator key (see the indicators table)")
+@click.option("--no-indicator", "clear_indicator", is_flag=True, help="The fact has no indicator: the label was wrong")
+@click.option("--value", type=float, help="The right value")
+@click.option("--unit", help="The right unit")
+@click.option("--not-a-fact", is_flag=True, help="The number is not a fact: remove it")
+@click.option("--by", "author", required=True, help="Who makes the correction")
+@click.option("--why", "reason", help="Why, in a few words")
+@db_option
+def correct(fact_id, db, **change):
+    """Correct one fact; the correction is applied again after every reprocess."""
+    from watcher.corrections import CorrectionError, record
+    from watcher.store import Store
+
+    store = Store(_settings(db=db).db)
+    try:
+        correction_id = record(store.conn, fact_id, **change)
+    except CorrectionError as error:
+        raise click.UsageError(str(error)) from error
+    finally:
+        store.close()
+    click.echo(f"correction {correction_id} recorded and applied to fact {fact_id}")
+
+
+@cli.group()
+def corrections():
+    """Corrections people made to facts."""
+
+
+@corrections.command("export")
+@db_option
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File to write [stdout]")
+def corrections_export(db, output):
+    """Corrections as gold-style YAML, so what people fixed becomes test data for the rules."""
+    from watcher.corrections import export
+    from watcher.store import Store
+
+    store = Store(_settings(db=db).db)
+    try:
+        output.write(export(store.conn))
+    finally:
+        store.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from schema import SCHEMA_DIR
@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     rescan: float = Field(60.0, gt=0, description="Seconds between full rescans of the inbox")
     vocabulary: Path = Field(
         SCHEMA_DIR, description="Folder holding indicators.yaml, formulas.yaml, userdict.txt, stopwords.txt"
+    )
+    correction_token: SecretStr | None = Field(
+        None,
+        description="Token that lets the site accept corrections of facts (POST /-/correct); "
+        "unset, the site is read-only. Set it with the REPORT_INBOX_CORRECTION_TOKEN variable",
     )
     pause_before_commit: float = Field(
         0.0, ge=0, description="Fault injection for crash tests: wait this long before each commit"

@@ -134,6 +134,13 @@ def apply(conn: sqlite3.Connection, document_id: str, extractor_version: str | N
         )
 
 
+def carry_over(conn: sqlite3.Connection, old_ids, new_id: str) -> None:
+    """A new version of a file takes over the corrections of the versions it replaces; those whose
+    number is no longer there are then reported as not found."""
+    for old in old_ids:
+        conn.execute("UPDATE corrections SET document_id = ? WHERE document_id = ?", (new_id, old))
+
+
 def unapplied(conn: sqlite3.Connection) -> list[dict]:
     """Corrections that could not be applied at the last derivation, newest first."""
     columns = ("id", "document_id", "report_seq", "raw", "status", "author", "reason")

@@ -18,6 +18,7 @@ from pathlib import Path
 from schema.models import Document, IngestLogEntry
 from schema.vocabulary import Vocabulary
 from watcher.config import Settings
+from watcher.corrections import unapplied
 from watcher.decode import DecodeError
 from watcher.extract.segment import cached_segmenter
 from watcher.pipeline import extract_reports, extractor_version, read_text
@@ -268,6 +269,9 @@ def ingest_status(settings: Settings, limit: int = 10) -> dict:
                 (limit,),
             )
         ]
-        return {"counts": counts, "reports": store.report_count(), "failures": failures}
+        return {
+            "counts": counts, "reports": store.report_count(), "failures": failures,
+            "unapplied_corrections": unapplied(conn),
+        }
     finally:
         store.close()

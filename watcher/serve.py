@@ -9,6 +9,7 @@ from datasette.app import Datasette
 
 from schema.metadata import DATASETTE_SETTINGS, datasette_metadata
 from watcher.config import Settings
+from watcher.site_write import allow_corrections
 from watcher.watch import watching
 
 log = logging.getLogger("report_inbox")
@@ -16,11 +17,13 @@ log = logging.getLogger("report_inbox")
 
 def make_datasette(settings: Settings) -> Datasette:
     """Datasette on the live file (not immutable), no caching, so a new report shows at once."""
-    return Datasette(
+    datasette = Datasette(
         [str(settings.db)],
         metadata=datasette_metadata(settings.db.stem),
         settings={**DATASETTE_SETTINGS, "default_cache_ttl": 0},
     )
+    allow_corrections(datasette, settings.correction_token)
+    return datasette
 
 
 def serve(settings: Settings) -> None:

@@ -87,6 +87,7 @@ class Store:
         with self._transaction():
             for old in replaces:
                 self._delete_document(old)
+            corrections.carry_over(self.conn, replaces, document.id)
             self.conn.execute(
                 "INSERT INTO documents (id, filename, path, size, encoding, format, received_at, text, "
                 "extractor_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
