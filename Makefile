@@ -26,6 +26,7 @@ test: $(STAMP) browser
 bench: $(STAMP)
 	$(PY) benchmarks/extraction.py
 	$(PY) benchmarks/search.py
+	$(PY) benchmarks/dedupe.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts
