@@ -149,3 +149,15 @@ async def test_site_counts_and_queries_read_canonical_reports(settings, tmp_path
     # the copy stays browsable and names its canonical report
     copy = (await datasette.client.get("/reports/reports.json?_shape=array&duplicate_of__notblank=1")).json()
     assert len(copy) == 1 and copy[0]["similarity"] >= 0.8
+
+
+def test_a_traditional_character_copy_is_a_copy(settings, tmp_path):
+    from opencc import OpenCC
+
+    traditional = OpenCC("s2t").convert(original_text())
+    assert traditional != original_text()
+    ingest_paths(settings, [write(tmp_path, "a.txt", original_text()), write(tmp_path, "b.txt", traditional)])
+    found = links(settings.db)
+    [canonical] = [name for name, (target, _) in found.items() if target is None]
+    [copy] = [name for name in found if name != canonical]
+    assert found[copy][0] == canonical and found[copy][1] >= 0.9

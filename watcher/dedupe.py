@@ -25,6 +25,7 @@ import numpy as np
 from datasketch import MinHash
 
 from schema.models import Report, Signature
+from watcher.extract.facts import simplified
 
 SHINGLE = 5
 NUM_PERM = 192
@@ -36,7 +37,7 @@ MIN_CONTAINMENT = 0.8
 # Reports shorter than this (in shingles) are too short to call copies of anything.
 MIN_SHINGLES = 40
 
-# Punctuation, spaces and line breaks differ between copies of one article (full- vs half-width
+# Punctuation, spaces, line breaks and script differ between copies of one article (full- vs half-width
 # marks, hard wraps); only letters, digits and CJK characters make shingles.
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -47,7 +48,8 @@ def _permutations():
 
 
 def shingles(text: str) -> set[str]:
-    compact = _NOT_WORD.sub("", text)
+    """Shingles of the Simplified text, so a Traditional-character copy matches its original."""
+    compact = _NOT_WORD.sub("", simplified(text))
     if len(compact) < SHINGLE:
         return {compact} if compact else set()
     return {compact[i : i + SHINGLE] for i in range(len(compact) - SHINGLE + 1)}
