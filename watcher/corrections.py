@@ -15,7 +15,7 @@ import yaml
 
 from schema.models import Correction
 
-CONTEXT_CHARS = 24
+CONTEXT_CHARS = 12
 FACT_COLUMNS = ("id", "report_id", "indicator", "subject", "value", "unit", "raw", "start", "end")
 
 
@@ -34,6 +34,15 @@ def _fact(conn: sqlite3.Connection, fact_id: int) -> dict | None:
         (fact_id,),
     ).fetchone()
     return dict(zip((*FACT_COLUMNS, "document_id", "seq", "text"), row)) if row else None
+
+
+def _context(fact: dict) -> str:
+    """The words before the number: its subject when the text puts it right there, as in
+    ``提出意见建议42条``, else the last few characters."""
+    before = fact["text"][: fact["start"]]
+    if fact["subject"] and before.endswith(fact["subject"]):
+        return fact["subject"]
+    return before[-CONTEXT_CHARS:]
 
 
 def record(
@@ -61,7 +70,7 @@ def record(
         raise CorrectionError("say who makes the correction")
     correction = Correction(
         document_id=fact["document_id"], report_seq=fact["seq"], start=fact["start"], end=fact["end"],
-        raw=fact["raw"], context=fact["text"][max(0, fact["start"] - CONTEXT_CHARS) : fact["start"]],
+        raw=fact["raw"], context=_context(fact),
         was_indicator=fact["indicator"], was_value=fact["value"], was_unit=fact["unit"],
         not_a_fact=not_a_fact, indicator=indicator, clear_indicator=clear_indicator, value=value, unit=unit,
         author=author.strip(), reason=reason, created_at=_now(),
@@ -154,7 +163,8 @@ def unapplied(conn: sqlite3.Connection) -> list[dict]:
 
 def export(conn: sqlite3.Connection) -> str:
     """Corrections as gold-style YAML (like the corpus's gold.yaml): one entry per file, corrected
-    facts under ``facts``, numbers that are not facts under ``other_numbers``."""
+    facts under ``facts``, numbers that are not facts under ``other_numbers``; ``text`` is an
+    exact substring of the report, the number with the words before it."""
     entries: dict[str, dict] = {}
     rows = conn.execute(
         "SELECT c.id, c.document_id, d.filename, c.raw, c.context, c.not_a_fact, c.clear_indicator, "
@@ -174,8 +184,8 @@ def export(conn: sqlite3.Connection) -> str:
         )
         item = {
             "indicator": None if (not_a_fact or clear) else indicator,
-            "value": _number(value), "unit": unit, "text": raw,
-            "context": context, "correction": cid, "by": author,
+            "value": _number(value), "unit": unit, "text": (context or "") + raw,
+            "correction": cid, "by": author,
         }
         if reason:
             item["note"] = reason
