@@ -168,15 +168,16 @@ class Document(BaseModel):
 
 
 class Correction(BaseModel):
-    """A person's fix of one fact, kept apart from extraction and applied on top of it every time
-    the document's rows are derived. The fact is found again by its stable identity: the
-    document's sha256, the report's seq, the offsets and raw text of the number."""
+    """A person's fix of one fact or of one report field, kept apart from extraction and applied
+    on top of it every time the document's rows are derived. The fact is found again by its
+    stable identity: the document's sha256, the report's seq, the offsets and raw text of the
+    number; a report field by the document's sha256 and the report's seq."""
 
     document_id: str = Field(description="sha256 of the document holding the fact")
     report_seq: int = Field(description="seq of the report within the document")
-    start: int = Field(description="Offset of the number in the report's text")
-    end: int = Field(description="End offset of the number in the report's text")
-    raw: str = Field(description="The number with its unit exactly as in the text")
+    start: int = Field(description="Offset of the number in the report's text (a field: of the report in the document)")
+    end: int = Field(description="End offset of the number in the report's text (a field: of the report)")
+    raw: str = Field(description="The number with its unit exactly as in the text (a field: the report's title)")
     context: str | None = Field(None, description="The words before the number, for people and for export")
     was_indicator: str | None = Field(None, description="Indicator as extracted before the correction")
     was_value: float | None = Field(None, description="Value as extracted before the correction")
@@ -186,13 +187,17 @@ class Correction(BaseModel):
     clear_indicator: bool = Field(False, description="1 when the fact keeps no indicator (the label was wrong)")
     value: float | None = Field(None, description="Corrected value (NULL: unchanged)")
     unit: str | None = Field(None, description="Corrected unit (NULL: unchanged)")
+    field: str | None = Field(None, description="A report field corrected: organ, year, district… (NULL: a fact)")
+    was_field_value: str | None = Field(None, description="The field's value as extracted")
+    field_value: str | None = Field(None, description="The field's corrected value")
     author: str = Field(description="Who made the correction")
     reason: str | None = Field(None, description="Why, in the corrector's words")
     created_at: str = Field(description="When the correction was made, ISO-8601 UTC")
-    status: Literal["applied", "fact not found", "unknown indicator"] = Field(
+    status: Literal["applied", "fact not found", "report not found", "unknown indicator"] = Field(
         "applied", description="applied, or why the correction could not be applied at the last derivation"
     )
     fact_id: int | None = Field(None, description="The fact the correction applies to now (NULL when not found)")
+    report_id: int | None = Field(None, description="The report whose field it corrects now (NULL for a fact)")
     checked_at: str | None = Field(None, description="When the correction was last applied or checked")
 
 

@@ -211,11 +211,15 @@ def m008_duplicates_corrections(db: sqlite_utils.Database) -> None:
             clear_indicator INTEGER NOT NULL DEFAULT 0,
             value REAL,
             unit TEXT,
+            field TEXT,
+            was_field_value TEXT,
+            field_value TEXT,
             author TEXT NOT NULL,
             reason TEXT,
             created_at TEXT NOT NULL,
             status TEXT NOT NULL DEFAULT 'applied',
             fact_id INTEGER,
+            report_id INTEGER,
             checked_at TEXT
         );
         CREATE INDEX corrections_document_id ON corrections(document_id);

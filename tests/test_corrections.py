@@ -127,3 +127,31 @@ def test_cli_correct_and_export_as_gold_yaml(ingested):
     # each exported text is an exact substring of the file, as in gold.yaml
     text = (FIXTURE_REPORTS / "qingshan_2023_clean.txt").read_text(encoding="utf-8")
     assert all(f["text"] in text for f in entry["facts"] + entry["other_numbers"])
+
+
+def test_a_report_field_correction_survives_reprocess_and_is_exported(ingested):
+    settings, _ = ingested
+    runner = CliRunner()
+    db = ["--db", str(settings.db)]
+
+    def report():
+        with sqlite3.connect(settings.db) as conn:
+            return conn.execute("select id, year, district from reports").fetchone()
+
+    report_id, year, district = report()
+    assert (year, district) == (2023, "青山区")
+    result = runner.invoke(cli, ["correct-report", str(report_id), "year", "2022", "--by", "王",
+                                 "--why", "the review covers 2022", *db])
+    assert result.exit_code == 0, result.output
+    bad = runner.invoke(cli, ["correct-report", str(report_id), "year", "last year", "--by", "王", *db])
+    assert bad.exit_code == 2 and "whole number" in bad.output
+    bad = runner.invoke(cli, ["correct-report", str(report_id), "text", "x", "--by", "王", *db])
+    assert bad.exit_code == 2 and "not a report field" in bad.output
+    assert report()[1] == 2022
+    reprocess_database(settings)
+    assert report()[1:] == (2022, "青山区")
+    [entry] = yaml.safe_load(runner.invoke(cli, ["corrections", "export", *db]).output)
+    assert entry["year"] == 2022 and entry["district"] == "青山区"
+    assert entry["corrected_fields"] == [
+        {"field": "year", "was": "2023", "value": "2022", "correction": 1, "by": "王", "note": "the review covers 2022"}
+    ]

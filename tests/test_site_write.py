@@ -76,3 +76,20 @@ async def test_token_write_is_stored_and_survives_reprocess(ingested, monkeypatc
     assert fact_of(settings.db, "18次") is None
     page = await datasette.client.get(f"/reports/facts.json?_shape=array&raw=11次")
     assert page.json()[0]["correction_id"] == correction_id
+
+
+@pytest.mark.asyncio
+async def test_a_report_field_is_corrected_with_the_token_only(ingested):
+    from pydantic import SecretStr
+
+    settings = ingested.model_copy(update={"correction_token": SecretStr(TOKEN)})
+    datasette = make_datasette(settings)
+    with sqlite3.connect(settings.db) as conn:
+        report_id = conn.execute("select id from reports").fetchone()[0]
+    body = {"report_id": report_id, "field": "year", "field_value": "2022", "author": "编辑部"}
+    assert (await datasette.client.post("/-/correct", json=body)).status_code == 403
+    response = await datasette.client.post("/-/correct", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 201, response.text
+    reprocess_database(settings)
+    with sqlite3.connect(settings.db) as conn:
+        assert conn.execute("select year from reports where id = ?", (report_id,)).fetchone() == (2022,)

@@ -150,6 +150,28 @@ def correct(fact_id, db, **change):
     click.echo(f"correction {correction_id} recorded and applied to fact {fact_id}")
 
 
+@cli.command("correct-report")
+@click.argument("report_id", type=int)
+@click.argument("field")
+@click.argument("value")
+@click.option("--by", "author", required=True, help="Who makes the correction")
+@click.option("--why", "reason", help="Why, in a few words")
+@db_option
+def correct_report(report_id, field, value, db, author, reason):
+    """Correct one field of a report (year, organ, district…); an empty VALUE clears it."""
+    from watcher.corrections import CorrectionError, record_field
+    from watcher.store import Store
+
+    store = Store(_settings(db=db).db)
+    try:
+        correction_id = record_field(store.conn, report_id, field, value, author=author, reason=reason)
+    except CorrectionError as error:
+        raise click.UsageError(str(error)) from error
+    finally:
+        store.close()
+    click.echo(f"correction {correction_id} recorded and applied to report {report_id}")
+
+
 @cli.group()
 def corrections():
     """Corrections people made to facts."""

@@ -16,6 +16,11 @@ import yaml
 from schema.models import Correction
 
 CONTEXT_CHARS = 12
+# Report fields a person may correct, with their type.
+REPORT_FIELDS = {
+    "organ": str, "organ_kind": str, "level": str, "district": str, "city": str, "province": str,
+    "year": int, "period_start": int, "period_end": int, "genre": str, "delivered_on": str,
+}
 FACT_COLUMNS = ("id", "report_id", "indicator", "subject", "value", "unit", "raw", "start", "end")
 
 
@@ -66,15 +71,49 @@ def record(
         raise CorrectionError("say what is right: an indicator, a value, a unit, no indicator, or not a fact")
     if indicator and not conn.execute("SELECT 1 FROM indicators WHERE key = ?", (indicator,)).fetchone():
         raise CorrectionError(f"unknown indicator {indicator!r}: use a key from the indicators table")
-    if not author.strip():
-        raise CorrectionError("say who makes the correction")
-    correction = Correction(
+    return _store(conn, Correction(
         document_id=fact["document_id"], report_seq=fact["seq"], start=fact["start"], end=fact["end"],
         raw=fact["raw"], context=_context(fact),
         was_indicator=fact["indicator"], was_value=fact["value"], was_unit=fact["unit"],
         not_a_fact=not_a_fact, indicator=indicator, clear_indicator=clear_indicator, value=value, unit=unit,
-        author=author.strip(), reason=reason, created_at=_now(),
-    )
+        author=_author(author), reason=reason, created_at=_now(),
+    ))
+
+
+def record_field(
+    conn: sqlite3.Connection, report_id: int, field: str, value: str | None, *, author: str,
+    reason: str | None = None,
+) -> int:
+    """Record a correction of one field of a report (its year, organ, district…) and apply it."""
+    if field not in REPORT_FIELDS:
+        raise CorrectionError(f"{field!r} is not a report field that can be corrected: {', '.join(REPORT_FIELDS)}")
+    if value not in (None, "") and REPORT_FIELDS[field] is int:
+        try:
+            value = str(int(value))
+        except ValueError:
+            raise CorrectionError(f"{field} must be a whole number") from None
+    row = conn.execute(
+        f'SELECT document_id, seq, start, "end", coalesce(title, \'\'), "{field}" FROM reports WHERE id = ?',
+        (report_id,),
+    ).fetchone()
+    if row is None:
+        raise CorrectionError(f"there is no report {report_id}")
+    document_id, seq, start, end, title, was = row
+    return _store(conn, Correction(
+        document_id=document_id, report_seq=seq, start=start, end=end, raw=title, field=field,
+        was_field_value=None if was is None else str(was), field_value=value or None,
+        author=_author(author), reason=reason, created_at=_now(),
+    ))
+
+
+def _author(author: str) -> str:
+    if not author.strip():
+        raise CorrectionError("say who makes the correction")
+    return author.strip()
+
+
+def _store(conn: sqlite3.Connection, correction: Correction) -> int:
+    """Insert the correction and apply its document's corrections, in one transaction."""
     row = correction.model_dump()
     columns = ", ".join(f'"{c}"' for c in row)
     conn.execute("BEGIN IMMEDIATE")
@@ -82,7 +121,7 @@ def record(
         correction_id = conn.execute(
             f"INSERT INTO corrections ({columns}) VALUES ({', '.join('?' * len(row))})", list(row.values())
         ).lastrowid
-        apply(conn, fact["document_id"])
+        apply(conn, correction.document_id)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -120,6 +159,9 @@ def apply(conn: sqlite3.Connection, document_id: str, extractor_version: str | N
     known = {r[0] for r in conn.execute("SELECT key FROM indicators")}
     checked = _now()
     for c in corrections:
+        if c["field"]:
+            _apply_field(conn, c, checked)
+            continue
         fact_id = _find(conn, c)
         status = "applied"
         if fact_id is None:
@@ -150,6 +192,21 @@ def carry_over(conn: sqlite3.Connection, old_ids, new_id: str) -> None:
         conn.execute("UPDATE corrections SET document_id = ? WHERE document_id = ?", (new_id, old))
 
 
+def _apply_field(conn: sqlite3.Connection, c: dict, checked: str) -> None:
+    row = conn.execute(
+        "SELECT id FROM reports WHERE document_id = ? AND seq = ?", (c["document_id"], c["report_seq"])
+    ).fetchone()
+    if row:
+        value = c["field_value"]
+        if value is not None and REPORT_FIELDS[c["field"]] is int:
+            value = int(value)
+        conn.execute(f'UPDATE reports SET "{c["field"]}" = ? WHERE id = ?', (value, row[0]))
+    conn.execute(
+        "UPDATE corrections SET status = ?, report_id = ?, checked_at = ? WHERE id = ?",
+        ("applied" if row else "report not found", row[0] if row else None, checked, c["id"]),
+    )
+
+
 def unapplied(conn: sqlite3.Connection) -> list[dict]:
     """Corrections that could not be applied at the last derivation, newest first."""
     columns = ("id", "document_id", "report_seq", "raw", "status", "author", "reason")
@@ -162,37 +219,48 @@ def unapplied(conn: sqlite3.Connection) -> list[dict]:
 
 
 def export(conn: sqlite3.Connection) -> str:
-    """Corrections as gold-style YAML (like the corpus's gold.yaml): one entry per file, corrected
-    facts under ``facts``, numbers that are not facts under ``other_numbers``; ``text`` is an
-    exact substring of the report, the number with the words before it."""
-    entries: dict[str, dict] = {}
+    """Corrections as gold-style YAML (like the corpus's gold.yaml): one entry per report, with its
+    fields as corrected; corrected facts under ``facts``, numbers that are not facts under
+    ``other_numbers``; ``text`` is an exact substring of the report, the number with the words
+    before it."""
+    entries: dict[tuple, dict] = {}
     rows = conn.execute(
-        "SELECT c.id, c.document_id, d.filename, c.raw, c.context, c.not_a_fact, c.clear_indicator, "
+        "SELECT c.id, c.document_id, c.report_seq, d.filename, c.raw, c.context, c.not_a_fact, c.clear_indicator, "
         "coalesce(c.indicator, f.indicator, CASE WHEN c.clear_indicator THEN NULL ELSE c.was_indicator END), "
         "coalesce(c.value, f.value, c.was_value), coalesce(c.unit, f.unit, c.was_unit), c.author, c.reason, "
-        "c.status, r.organ, coalesce(r.year, r.period_end) "
+        "c.status, c.field, c.was_field_value, c.field_value, "
+        "r.organ, r.level, r.district, r.city, r.province, r.year "
         "FROM corrections c LEFT JOIN documents d ON d.id = c.document_id "
         "LEFT JOIN facts f ON f.id = c.fact_id "
         "LEFT JOIN reports r ON r.document_id = c.document_id AND r.seq = c.report_seq ORDER BY c.id"
     ).fetchall()
-    for (cid, document_id, filename, raw, context, not_a_fact, clear, indicator, value, unit, author, reason,
-         status, organ, year) in rows:
-        entry = entries.setdefault(
-            document_id,
-            {"file": filename or document_id, "document": document_id, "organ": organ, "year": year,
-             "facts": [], "other_numbers": []},
-        )
-        item = {
-            "indicator": None if (not_a_fact or clear) else indicator,
-            "value": _number(value), "unit": unit, "text": (context or "") + raw,
-            "correction": cid, "by": author,
-        }
+    for (cid, document_id, seq, filename, raw, context, not_a_fact, clear, indicator, value, unit, author, reason,
+         status, field, was_field_value, field_value, *report) in rows:
+        entry = entries.setdefault((document_id, seq), {
+            "file": filename or document_id, "document": document_id, "report": seq,
+            **dict(zip(("organ", "level", "district", "city", "province", "year"), report)),
+            "facts": [], "other_numbers": [], "corrected_fields": [],
+        })
+        if field:
+            item = {"field": field, "was": was_field_value, "value": field_value}
+        else:
+            item = {
+                "indicator": None if (not_a_fact or clear) else indicator,
+                "value": _number(value), "unit": unit, "text": (context or "") + raw,
+            }
+        item |= {"correction": cid, "by": author}
         if reason:
             item["note"] = reason
         if status != "applied":
             item["status"] = status
-        (entry["other_numbers"] if item["indicator"] is None else entry["facts"]).append(item)
-    return yaml.safe_dump(list(entries.values()), allow_unicode=True, sort_keys=False, width=120)
+        if field:
+            entry["corrected_fields"].append(item)
+        else:
+            (entry["other_numbers"] if item["indicator"] is None else entry["facts"]).append(item)
+    return yaml.safe_dump(
+        [{k: v for k, v in e.items() if v != []} for e in entries.values()],
+        allow_unicode=True, sort_keys=False, width=120,
+    )
 
 
 def _number(value):

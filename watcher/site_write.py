@@ -2,7 +2,8 @@
 
 The site is read-only unless the owner sets ``REPORT_INBOX_CORRECTION_TOKEN`` (Settings
 ``correction_token``); then ``POST /-/correct`` with ``Authorization: Bearer TOKEN`` (or the
-form on ``/-/correct?fact_id=N``) records a correction, exactly as ``report-inbox correct`` does.
+form on ``/-/correct?fact_id=N``) records a correction, exactly as ``report-inbox correct`` does
+(``fact_id`` and the change), or as ``correct-report`` does (``report_id``, ``field``, ``field_value``).
 Anything else is refused with 403 and writes nothing.
 """
 
@@ -78,6 +79,16 @@ async def correct(request, datasette):
         return Response.json({"ok": False, "error": "the body is not valid JSON"}, status=400)
     if not _authorised(datasette, request, fields):
         return Response.json({"ok": False, "error": "corrections need the owner's token"}, status=403)
+    database = datasette.get_database()
+    if fields.get("report_id") not in (None, ""):
+        try:
+            report_id = int(fields["report_id"])
+        except ValueError:
+            return Response.json({"ok": False, "error": "report_id must be a number"}, status=400)
+        return await _write(database, lambda conn: corrections.record_field(
+            conn, report_id, str(fields.get("field") or ""), fields.get("field_value"),
+            author=str(fields.get("author") or ""), reason=fields.get("reason") or None,
+        ), report_id=report_id)
     try:
         fact_id = int(fields.get("fact_id"))
         kwargs = {
@@ -88,14 +99,15 @@ async def correct(request, datasette):
         }
     except (TypeError, ValueError):
         return Response.json({"ok": False, "error": "fact_id and value must be numbers"}, status=400)
-    database = datasette.get_database()
+    return await _write(database, lambda conn: corrections.record(conn, fact_id, **kwargs), fact_id=fact_id)
+
+
+async def _write(database, fn, **target):
     try:
-        correction_id = await database.execute_write_fn(
-            lambda conn: corrections.record(conn, fact_id, **kwargs)
-        )
+        correction_id = await database.execute_write_fn(fn)
     except corrections.CorrectionError as error:
         return Response.json({"ok": False, "error": str(error)}, status=400)
-    return Response.json({"ok": True, "correction_id": correction_id, "fact_id": fact_id}, status=201)
+    return Response.json({"ok": True, "correction_id": correction_id, **target}, status=201)
 
 
 @hookimpl
