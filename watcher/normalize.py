@@ -15,6 +15,7 @@ line that runs to the full width without ending a sentence continues in the next
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 SENTENCE_END = "。！？；…!?;"
 CLOSERS = "”’」』）)》】\"'"
@@ -23,6 +24,14 @@ BYLINE = re.compile(r"^(本报记者|本报通讯员|特约记者|实习记者|�
 NUMBERED_HEADING = re.compile(r"^(\d{1,2}\s|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)])")
 HAN = r"\u3400-\u9fff\uf900-\ufaff"
 CJK_PUNCTUATION = "，。、；：！？“”‘’（）《》【】—…"
+OPENERS = "“‘「『《（("
+PINYIN_VOWELS = "aeiouüvāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+PINYIN_GLOSS = re.compile(
+    rf"(?<=[{HAN}])[(（](?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?[{PINYIN_VOWELS}]{{1,3}}(?:ng|n|r)?[)）]"
+)
+FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九○Ｏ", "0012345678900")
+CHINESE_YEAR = re.compile("[〇零一二三四五六七八九○Ｏ]{4}(?=年)")
 SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff]+")
 
 # A single-line block this long that stops mid-sentence was cut by a page break.
@@ -32,6 +41,7 @@ TITLE_BLOCK_MAX = 60
 
 
 def repair(text: str) -> str:
+    text = PINYIN_GLOSS.sub("", text)
     lines = [_clean_line(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     blocks = _blocks(lines)
     column = _column_width(blocks)
@@ -46,7 +56,7 @@ def repair(text: str) -> str:
             continue
         parts = _join_block(block)
         # Continue the last paragraph into following body blocks while it stops mid-sentence.
-        while i + 1 < len(blocks) and _continues(block, parts[-1], column):
+        while i + 1 < len(blocks) and _continues(block, parts[-1], column, blocks[i + 1][1]):
             next_gap, next_block = blocks[i + 1]
             if _is_caption(next_block) and next_gap >= 2 and i + 2 < len(blocks) and not _is_heading_block(blocks[i + 2][1], column):
                 pending.append(next_block[0])
@@ -73,6 +83,20 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
         if match.group().strip():
             spans.append((match.start(), match.end()))
     return spans
+
+
+def reading_copy(text: str) -> str:
+    """A Simplified copy with digit years (二〇二三年 → 2023年, ２０２３ → 2023), for reading
+    metadata; it may differ in length from the text, so no offset is taken from it."""
+    text = _simplifier().convert(text.translate(FULLWIDTH_DIGITS))
+    return CHINESE_YEAR.sub(lambda m: m.group().translate(CHINESE_DIGITS), text)
+
+
+@lru_cache(maxsize=1)
+def _simplifier():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
 
 
 def _clean_line(line: str) -> str:
@@ -141,7 +165,7 @@ def _join_block(block: list[str]) -> list[str]:
             or BYLINE.match(line)
             or line.startswith("—")
             or BYLINE.match(previous)
-        )
+        ) and not line.startswith(tuple(CLOSERS))
         if starts_new:
             parts.append(line)
         else:
@@ -149,8 +173,10 @@ def _join_block(block: list[str]) -> list[str]:
     return parts
 
 
-def _continues(block: list[str], last: str, column: int | None) -> bool:
+def _continues(block: list[str], last: str, column: int | None, following: list[str] | None = None) -> bool:
     """Whether the block's last paragraph was cut off by a column or page break."""
+    if last.endswith(tuple(OPENERS)) or (following and following[0].startswith(tuple(CLOSERS[:-2]))):
+        return True
     if _ends_sentence(last) or BYLINE.match(block[-1]) or block[-1].startswith("—"):
         return False
     if len(block) == 1:

@@ -13,12 +13,12 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-import yaml
-
-from schema import SCHEMA_DIR
 from schema.models import Person, Report
-from watcher.normalize import BYLINE, paragraphs
+from schema.vocabulary import GenreRules, Vocabulary
+from watcher.normalize import BYLINE, paragraphs, reading_copy
+from watcher.organs import apply, find_organ
 from watcher.places import Place, PlaceIndex, place_index
+from watcher.years import coverage
 
 SENTENCE_END = "。！？；!?;"
 TITLE_MAX = 40
@@ -27,18 +27,18 @@ ORGAN_TITLE = re.compile(r"^(?P<organ>[\u4e00-\u9fff]{2,15}?人大(?:常委会)?
 BYLINE_ROLES = ("本报记者", "本报通讯员", "特约记者", "实习记者", "通讯员", "记者", "撰稿")
 NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 ORGAN_WORDS = re.compile(r"人大常委会|人民代表大会常务委员会|人大")
-YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*[—–\-~～至到]+\s*((?:19|20)\d{2})\s*年")
-REVIEWED_YEAR = re.compile(r"(?:刚刚过去的|过去的|回顾)\s*((?:19|20)\d{2})\s*年")
+HEAD_LINE_MAX = 60
+ADDRESS = "各位代表"
 
 
 @lru_cache(maxsize=1)
-def genre_rules() -> dict:
-    return yaml.safe_load((SCHEMA_DIR / "genres.yaml").read_text(encoding="utf-8"))
+def default_vocabulary() -> Vocabulary:
+    return Vocabulary.load()
 
 
-def split_reports(text: str, places: PlaceIndex | None = None) -> list[Report]:
-    places = places or place_index()
+def split_reports(text: str, vocabulary: Vocabulary | None = None, places: PlaceIndex | None = None) -> list[Report]:
+    vocabulary = vocabulary or default_vocabulary()
+    places = places or place_index(vocabulary.places)
     lines = [(s, e, text[s:e].strip()) for s, e in paragraphs(text)]
     if not lines:
         return []
@@ -52,12 +52,12 @@ def split_reports(text: str, places: PlaceIndex | None = None) -> list[Report]:
     reports: list[Report] = []
     for index, (first, last, title_at) in enumerate(spans):
         if title_at is None and index + 1 < len(spans):
-            following = _read(text, lines, *spans[index + 1], places)
+            following = _read(text, lines, *spans[index + 1], vocabulary, places)
             own = _organ_place(text[lines[first][0] : lines[last - 1][1]], places)
             if own.district and own.district == following.district:
                 spans[index + 1] = (first, spans[index + 1][1], spans[index + 1][2])
                 continue
-        reports.append(_read(text, lines, first, last, title_at, places))
+        reports.append(_read(text, lines, first, last, title_at, vocabulary, places))
     for seq, report in enumerate(reports):
         report.seq = seq
     return reports
@@ -109,7 +109,7 @@ def _byline_people(line: str, offset: int) -> list[Person]:
     return people
 
 
-def _read(text: str, lines, first: int, last: int, title_at: int | None, places: PlaceIndex) -> Report:
+def _read(text: str, lines, first: int, last: int, title_at: int | None, vocabulary: Vocabulary, places: PlaceIndex) -> Report:
     start, end = lines[first][0], lines[last - 1][1]
     body = text[start:end]
     title = subtitle = None
@@ -134,25 +134,43 @@ def _read(text: str, lines, first: int, last: int, title_at: int | None, places:
         if _is_byline(line)
         for person in _byline_people(text[s:e], s - start)
     ]
-    year, period = _years(head, text[lines[title_at if titled else first][0] : end])
-    return Report(
+    head_end = _head_end(lines, title_at if titled else first, last)
+    reading = reading_copy(text[lines[title_at if titled else first][0] : end])
+    reading_head = reading_copy(text[lines[title_at if titled else first][0] : head_end])
+    covered = coverage(reading_head, reading, vocabulary.genres)
+    report = Report(
         seq=0,
         title=title,
         subtitle=subtitle,
-        genre=_genre(head, text[lines[title_at][1] : end]) if titled else None,
-        organ=_organ(place, body),
-        level=place.level,
-        district=place.district,
-        city=place.city,
-        province=place.province,
-        year=year,
-        period_start=period[0],
-        period_end=period[1],
+        genre=_genre(head, text[lines[title_at][1] : end], vocabulary.genres) if titled else None,
+        year=covered.year,
+        period_start=covered.period_start,
+        period_end=covered.period_end,
+        delivered_on=covered.delivered_on,
         text=body,
         start=start,
         end=end,
         people=people,
     )
+    organ = find_organ(reading, len(reading_head), vocabulary.organs, places)
+    if organ.kind is None and place.level:
+        report.organ_kind, report.organ = "standing_committee", _organ(place)
+        report.level, report.district, report.city, report.province = (
+            place.level, place.district, place.city, place.province
+        )
+    else:
+        apply(report, organ)
+    return report
+
+
+def _head_end(lines, first: int, last: int) -> int:
+    """End of the title block: the short lines before the first paragraph or 各位代表."""
+    end = lines[first][0]
+    for s, e, line in lines[first:last]:
+        if len(line) > HEAD_LINE_MAX or line.startswith(ADDRESS) or "。" in line:
+            break
+        end = e
+    return end
 
 
 def _place_before_organ(organ: str, places: PlaceIndex) -> str | None:
@@ -182,35 +200,20 @@ def _organ_place(text: str, places: PlaceIndex) -> Place:
     return places.resolve(ranked[0][0], text)
 
 
-def _organ(place: Place, body: str) -> str | None:
+def _organ(place: Place) -> str | None:
     name = place.district or place.city or place.province
     if place.level == "national":
         return "全国人大常委会"
     return f"{name}人大常委会" if name else None
 
 
-def _genre(head: str, body: str) -> str | None:
-    rules = genre_rules()
-    for genre in rules["genres"]:
-        for word in [*genre.get("aliases", []), genre["name"]]:
+def _genre(head: str, body: str, rules: GenreRules) -> str | None:
+    for genre in rules.genres:
+        for word in [*genre.aliases, genre.name]:
             if word in head:
-                return genre["name"]
-    review = rules.get("year_review") or {}
+                return genre.name
+    review = rules.year_review
     opening = body[:400]
-    if any(cue in opening for cue in review.get("cues", [])):
-        return review.get("genre")
+    if review and any(cue in opening for cue in review.cues):
+        return review.genre
     return None
-
-
-def _years(head: str, body: str) -> tuple[int | None, tuple[int | None, int | None]]:
-    span = YEAR_RANGE.search(head)
-    if span:
-        first, last = int(span.group(1)), int(span.group(2))
-        return (first if first == last else None), (first, last)
-    match = YEAR.search(head) or REVIEWED_YEAR.search(body[:600])
-    if not match:
-        return None, (None, None)
-    year = int(match.group(1))
-    if any(cue in body[:600] for cue in genre_rules().get("multi_year_cues", [])):
-        return None, (year - 4, year)
-    return year, (year, year)

@@ -1,0 +1,108 @@
+"""The years a report covers, and the date it was delivered.
+
+A report is delivered early in a year about the year before (——2024年1月10日在…会议上 over a
+review of 过去的一年 covers 2023), or at the end of a term about the five years of the term.
+The covered year comes from the text's own words when it writes them (2023年工作回顾,
+2022年是…的一年, 刚刚过去的2024年, a title's year that is not the delivery date), and only
+then from the delivery date. Read on a Simplified copy with digit years.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from schema.vocabulary import GenreRules
+
+YEAR = r"((?:19|20)\d\d)"
+DELIVERED = re.compile(
+    rf"(?<!\d){YEAR}\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日\s*[─—-]*\s*在[^。\n]{{0,40}}?会议"
+)
+TITLE_YEAR = re.compile(rf"(?<![\d年]){YEAR}\s*年(?!\s*\d{{1,2}}\s*月)(?:度)?")
+YEAR_RANGE = re.compile(rf"(?<!\d){YEAR}\s*年?\s*[—–\-~～至到]+\s*{YEAR}\s*年")
+UNTIL = re.compile(rf"截至{YEAR}年")
+CITATION = re.compile(r"《[^》\n]{0,80}》")
+TERM_YEARS = 5
+REVIEW_SPAN = 1500
+# A term-end report delivered from October on covers its own year; earlier, the year before.
+LATE_MONTH = 10
+
+
+@dataclass
+class Coverage:
+    year: int | None = None
+    period_start: int | None = None
+    period_end: int | None = None
+    delivered_on: str | None = None
+
+
+def coverage(head: str, body: str, rules: GenreRules) -> Coverage:
+    """``head`` is the title block, ``body`` the whole report (both Simplified, digit years)."""
+    body = CITATION.sub(lambda m: " " * len(m.group()), body)
+    delivered = _delivered(body)
+    opening = body[:REVIEW_SPAN]
+    span = YEAR_RANGE.search(head)
+    if span:
+        first, last = int(span.group(1)), int(span.group(2))
+        if first == last:
+            return Coverage(first, first, first, _iso(delivered))
+        return Coverage(None, first, last, _iso(delivered))
+    if any(cue in head or cue in opening for cue in rules.multi_year_cues):
+        last = _term_end(body, delivered)
+        if last is None:
+            return Coverage(delivered_on=_iso(delivered))
+        return Coverage(None, last - TERM_YEARS + 1, last, _iso(delivered))
+    year = _covered_year(head, opening, delivered, rules)
+    if year is not None and delivered and year > delivered.year:
+        year = None
+    return Coverage(year, year, year, _iso(delivered)) if year else Coverage(delivered_on=_iso(delivered))
+
+
+def _covered_year(head: str, opening: str, delivered: date | None, rules: GenreRules) -> int | None:
+    for match in TITLE_YEAR.finditer(head):
+        year = int(match.group(1))
+        if not delivered or year != delivered.year:
+            return year
+    for pattern in rules.review_headings:
+        for match in re.finditer(pattern, opening):
+            if not _is_plan(opening, match.start(1), rules):
+                return int(match.group(1))
+    if delivered and any(cue in opening for cue in rules.one_year_cues):
+        return delivered.year - 1
+    match = re.search(rules.organ_year, opening)
+    if match:
+        return int(match.group(1))
+    for match in re.finditer(rf"(?<![\d年]){YEAR}年", opening):
+        if _is_plan(opening, match.start(1), rules):
+            return int(match.group(1)) - 1
+    return None
+
+
+def _is_plan(text: str, at: int, rules: GenreRules) -> bool:
+    end = min((i for i in (text.find(p, at) for p in "。；\n") if i != -1), default=len(text))
+    sentence = text[at:end]
+    return any(word in sentence for word in rules.plan_words)
+
+
+def _delivered(text: str) -> date | None:
+    match = DELIVERED.search(text)
+    if not match:
+        return None
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+
+
+def _term_end(body: str, delivered: date | None) -> int | None:
+    until = UNTIL.search(body)
+    if until:
+        return int(until.group(1))
+    if delivered:
+        return delivered.year if delivered.month >= LATE_MONTH else delivered.year - 1
+    return None
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
