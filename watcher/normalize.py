@@ -50,7 +50,8 @@ def repair(text: str) -> str:
     i = 0
     while i < len(blocks):
         gap, block = blocks[i]
-        if _is_heading_block(block, column):
+        following_block = blocks[i + 1][1] if i + 1 < len(blocks) else None
+        if _is_heading_block(block, column) and not _quotation_cut(block, following_block):
             paragraphs.extend(_collapse_doubled(_tidy_spaces(line, heading=True)) for line in block)
             i += 1
             continue
@@ -62,7 +63,7 @@ def repair(text: str) -> str:
                 pending.append(next_block[0])
                 i += 1
                 next_gap, next_block = blocks[i + 1]
-            if _is_heading_block(next_block, column):
+            if _is_heading_block(next_block, column) and not _quotation_cut(block, next_block):
                 break
             following = _join_block(next_block)
             parts[-1] = _glue(parts[-1], following[0])
@@ -175,13 +176,19 @@ def _join_block(block: list[str]) -> list[str]:
 
 def _continues(block: list[str], last: str, column: int | None, following: list[str] | None = None) -> bool:
     """Whether the block's last paragraph was cut off by a column or page break."""
-    if last.endswith(tuple(OPENERS)) or (following and following[0].startswith(tuple(CLOSERS[:-2]))):
+    if _quotation_cut(block, following):
         return True
     if _ends_sentence(last) or BYLINE.match(block[-1]) or block[-1].startswith("—"):
         return False
     if len(block) == 1:
         return len(block[0]) >= min(LONG_LINE, column - 1 if column else LONG_LINE)
     return len(block[-1]) >= 0.75 * _width(block)
+
+
+def _quotation_cut(block: list[str], following: list[str] | None) -> bool:
+    """A block ending on an opening quotation mark, or followed by one starting with a closing
+    mark: a column break fell inside the quotation."""
+    return block[-1].endswith(tuple(OPENERS)) or bool(following and following[0].startswith(tuple(CLOSERS[:-2])))
 
 
 def _glue(left: str, right: str) -> str:

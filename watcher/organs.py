@@ -36,6 +36,7 @@ class Mention:
     title: bool  # in the title block
     name: str | None = None  # a place name written with it (城西区, 崔家桥镇)
     level: str | None = None  # the tier it is written at
+    weak: bool = False  # 金牛区人大代表: names a congress only through its deputies
 
 
 @dataclass
@@ -48,7 +49,8 @@ class Organ:
 def find_organ(text: str, title_end: int, rules: OrganRules, places: PlaceIndex) -> Organ:
     """The organ of a report, from its Simplified ``text`` whose title block ends at ``title_end``."""
     mentions = list(_mentions(text, title_end, rules, places))
-    bodies = [m for m in mentions if not m.session]
+    # a report that names no body, only a place's deputies (金牛区人大代表), is about that congress
+    bodies = [m for m in mentions if not m.session and not m.weak] or [m for m in mentions if m.weak]
     kind = _kind(bodies, text, rules)
     if kind is None:
         return Organ()
@@ -81,8 +83,7 @@ def _mentions(text: str, title_end: int, rules: OrganRules, places: PlaceIndex):
             continue
         kind = rules.kind_of(word)
         after = text[match.end() : match.end() + 8]
-        if kind == "congress" and any(after.startswith(w) for w in rules.not_a_body_after):
-            continue
+        weak = kind == "congress" and any(after.startswith(w) for w in rules.not_a_body_after)
         session = bool(rules.session_pattern.match(after)) and kind in ("congress", "cppcc")
         before = match.start()
         term = TERM.search(text, max(0, before - 5), before)
@@ -94,11 +95,11 @@ def _mentions(text: str, title_end: int, rules: OrganRules, places: PlaceIndex):
             level = _tier_of(name, places)
         else:
             level = rules.level_before(text, before)
-        if kind == "congress" and not (name or session):
+        if kind == "congress" and not (name or session) or weak and not name:
             continue  # 人大 alone: the congress system, not a body
         if word == "常委会" and (name or level):
             continue  # 市委常委会, 县委常委会: a party body
-        yield Mention(kind, word, match.start(), session, match.start() < title_end, name, level)
+        yield Mention(kind, word, match.start(), session, match.start() < title_end, name, level, weak)
 
 
 def _list_lines(text: str) -> list[tuple[int, int]]:

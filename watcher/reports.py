@@ -10,14 +10,13 @@ district, and otherwise stays a report of its own, placed only where it names a 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from functools import lru_cache
 
 from schema.models import Person, Report
 from schema.vocabulary import GenreRules, Vocabulary
 from watcher.normalize import BYLINE, paragraphs, reading_copy
 from watcher.organs import apply, find_organ
-from watcher.places import Place, PlaceIndex, place_index
+from watcher.places import PlaceIndex, place_index
 from watcher.years import coverage
 
 SENTENCE_END = "。！？；!?;"
@@ -26,7 +25,6 @@ SUBTITLE = re.compile(r"^[—－–-]{1,3}\s*\S")
 ORGAN_TITLE = re.compile(r"^(?P<organ>[\u4e00-\u9fff]{2,15}?人大(?:常委会)?)\s*[：:]\s*(?P<title>\S.*)$")
 BYLINE_ROLES = ("本报记者", "本报通讯员", "特约记者", "实习记者", "通讯员", "记者", "撰稿")
 NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
-ORGAN_WORDS = re.compile(r"人大常委会|人民代表大会常务委员会|人大")
 HEAD_LINE_MAX = 60
 ADDRESS = "各位代表"
 
@@ -53,7 +51,8 @@ def split_reports(text: str, vocabulary: Vocabulary | None = None, places: Place
     for index, (first, last, title_at) in enumerate(spans):
         if title_at is None and index + 1 < len(spans):
             following = _read(text, lines, *spans[index + 1], vocabulary, places)
-            own = _organ_place(text[lines[first][0] : lines[last - 1][1]], places)
+            fragment = reading_copy(text[lines[first][0] : lines[last - 1][1]])
+            own = find_organ(fragment, 0, vocabulary.organs, places).place
             if own.district and own.district == following.district:
                 spans[index + 1] = (first, spans[index + 1][1], spans[index + 1][2])
                 continue
@@ -113,7 +112,6 @@ def _read(text: str, lines, first: int, last: int, title_at: int | None, vocabul
     start, end = lines[first][0], lines[last - 1][1]
     body = text[start:end]
     title = subtitle = None
-    organ_name = None
     titled = title_at is not None
     if titled:
         title = lines[title_at][2]
@@ -122,12 +120,8 @@ def _read(text: str, lines, first: int, last: int, title_at: int | None, vocabul
             subtitle = following.lstrip("—－–- ").strip()
         match = ORGAN_TITLE.match(title)
         if match:
-            organ_name = _place_before_organ(match.group("organ"), places)
             title = match.group("title").strip()
     head = " ".join(x for x in (title, subtitle) if x)
-    if organ_name is None and subtitle:
-        organ_name = _named_place(subtitle, places)
-    place = places.resolve(organ_name, body) if organ_name else _organ_place(body, places)
     people = [
         person
         for s, e, line in lines[first:last]
@@ -152,14 +146,7 @@ def _read(text: str, lines, first: int, last: int, title_at: int | None, vocabul
         end=end,
         people=people,
     )
-    organ = find_organ(reading, len(reading_head), vocabulary.organs, places)
-    if organ.kind is None and place.level:
-        report.organ_kind, report.organ = "standing_committee", _organ(place)
-        report.level, report.district, report.city, report.province = (
-            place.level, place.district, place.city, place.province
-        )
-    else:
-        apply(report, organ)
+    apply(report, find_organ(reading, len(reading_head), vocabulary.organs, places))
     return report
 
 
@@ -171,40 +158,6 @@ def _head_end(lines, first: int, last: int) -> int:
             break
         end = e
     return end
-
-
-def _place_before_organ(organ: str, places: PlaceIndex) -> str | None:
-    match = ORGAN_WORDS.search(organ)
-    return places.name_before(organ, match.start()) if match else None
-
-
-def _named_place(text: str, places: PlaceIndex) -> str | None:
-    """The place named just before the first organ word (人大常委会, 人大…) in ``text``."""
-    for match in ORGAN_WORDS.finditer(text):
-        name = places.name_before(text, match.start())
-        if name:
-            return name
-    return None
-
-
-def _organ_place(text: str, places: PlaceIndex) -> Place:
-    """The place whose organ the text names most often (``城北区人大常委会将…``), if any."""
-    counts = Counter(
-        name for m in ORGAN_WORDS.finditer(text) if (name := places.name_before(text, m.start()))
-    )
-    if not counts:
-        return Place()
-    ranked = counts.most_common()
-    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-        return Place()
-    return places.resolve(ranked[0][0], text)
-
-
-def _organ(place: Place) -> str | None:
-    name = place.district or place.city or place.province
-    if place.level == "national":
-        return "全国人大常委会"
-    return f"{name}人大常委会" if name else None
 
 
 def _genre(head: str, body: str, rules: GenreRules) -> str | None:
