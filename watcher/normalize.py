@@ -17,10 +17,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from schema.vocabulary import default_vocabulary
+
 SENTENCE_END = "。！？；…!?;"
 CLOSERS = "”’」』）)》】\"'"
 INNER_PUNCTUATION = "，。；,;"
-BYLINE = re.compile(r"^(本报记者|本报通讯员|特约记者|实习记者|通讯员|记者|撰稿|文/|文／|图/)")
+CREDITS = ("文/", "文／", "图/")  # a writer's or photographer's credit opens a byline too
+# A byline opens with a role of the built-in ``people.yaml`` (本报记者, 通讯员…) or a credit.
+BYLINE = re.compile("^(" + "|".join(map(re.escape, [*default_vocabulary().people.byline_roles, *CREDITS])) + ")")
 NUMBERED_HEADING = re.compile(r"^(\d{1,2}\s|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)])")
 HAN = r"\u3400-\u9fff\uf900-\ufaff"
 CJK_PUNCTUATION = "，。、；：！？“”‘’（）《》【】—…"

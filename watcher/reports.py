@@ -13,8 +13,8 @@ import re
 from functools import lru_cache
 
 from schema.models import Person, Report
-from schema.vocabulary import GenreRules, Vocabulary
-from watcher.normalize import BYLINE, paragraphs, reading_copy
+from schema.vocabulary import GenreRules, Vocabulary, default_vocabulary
+from watcher.normalize import paragraphs, reading_copy
 from watcher.organs import apply, find_organ
 from watcher.places import PlaceIndex, place_index
 from watcher.years import coverage
@@ -23,15 +23,9 @@ SENTENCE_END = "。！？；!?;"
 TITLE_MAX = 40
 SUBTITLE = re.compile(r"^[—－–-]{1,3}\s*\S")
 ORGAN_TITLE = re.compile(r"^(?P<organ>[\u4e00-\u9fff]{2,15}?人大(?:常委会)?)\s*[：:]\s*(?P<title>\S.*)$")
-BYLINE_ROLES = ("本报记者", "本报通讯员", "特约记者", "实习记者", "通讯员", "记者", "撰稿")
 NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 HEAD_LINE_MAX = 60
 ADDRESS = "各位代表"
-
-
-@lru_cache(maxsize=1)
-def default_vocabulary() -> Vocabulary:
-    return Vocabulary.load()
 
 
 def split_reports(text: str, vocabulary: Vocabulary | None = None, places: PlaceIndex | None = None) -> list[Report]:
@@ -40,7 +34,7 @@ def split_reports(text: str, vocabulary: Vocabulary | None = None, places: Place
     lines = [(s, e, text[s:e].strip()) for s, e in paragraphs(text)]
     if not lines:
         return []
-    starts = _title_starts(lines)
+    starts = _title_starts(lines, vocabulary.people.byline_roles)
     spans = []
     bounds = starts + [len(lines)]
     if not starts or starts[0] > 0:
@@ -62,40 +56,41 @@ def split_reports(text: str, vocabulary: Vocabulary | None = None, places: Place
     return reports
 
 
-def _title_starts(lines) -> list[int]:
+def _title_starts(lines, roles: list[str]) -> list[int]:
     starts = []
     for k, (_, _, line) in enumerate(lines):
         following = lines[k + 1][2] if k + 1 < len(lines) else ""
-        if not _is_title(line) or (starts and starts[-1] >= k - 1):
+        if not _is_title(line, roles) or (starts and starts[-1] >= k - 1):
             continue
         if SUBTITLE.match(following) or (
-            _is_byline(following) and (ORGAN_TITLE.match(line) or k == 0 or _is_title(lines[k - 1][2]) is False)
+            _is_byline(following, roles)
+            and (ORGAN_TITLE.match(line) or k == 0 or _is_title(lines[k - 1][2], roles) is False)
         ):
             starts.append(k)
     return starts
 
 
-def _is_title(line: str) -> bool:
+def _is_title(line: str, roles: list[str]) -> bool:
     stripped = line.rstrip("”’」』）)")
     return (
         0 < len(line) <= TITLE_MAX
         and stripped[-1:] not in SENTENCE_END
         and "，" not in line
         and not SUBTITLE.match(line)
-        and not _is_byline(line)
+        and not _is_byline(line, roles)
     )
 
 
-def _is_byline(line: str) -> bool:
-    return bool(BYLINE.match(line)) and bool(_byline_people(line, 0))
+def _is_byline(line: str, roles: list[str]) -> bool:
+    return line.startswith(tuple(roles)) and bool(_byline_people(line, 0, roles))
 
 
-def _byline_people(line: str, offset: int) -> list[Person]:
+def _byline_people(line: str, offset: int, roles: list[str]) -> list[Person]:
     """``本报记者 小蕊 通讯员 颜维彬`` → 小蕊 (本报记者), 颜维彬 (通讯员)."""
     people, role = [], None
     for match in re.finditer(r"\S+", line):
         token = match.group()
-        for candidate in BYLINE_ROLES:
+        for candidate in roles:
             if token.startswith(candidate):
                 role, token = candidate, token[len(candidate) :].lstrip("：:")
                 break
@@ -125,8 +120,8 @@ def _read(text: str, lines, first: int, last: int, title_at: int | None, vocabul
     people = [
         person
         for s, e, line in lines[first:last]
-        if _is_byline(line)
-        for person in _byline_people(text[s:e], s - start)
+        if _is_byline(line, vocabulary.people.byline_roles)
+        for person in _byline_people(text[s:e], s - start, vocabulary.people.byline_roles)
     ]
     head_end = _head_end(lines, title_at if titled else first, last)
     reading = reading_copy(text[lines[title_at if titled else first][0] : end])
