@@ -116,3 +116,18 @@ def test_a_list_of_other_reports_does_not_name_the_organ():
         "各位代表：\n\n一年来，市人大常委会召开会议8次，为莆田高质量发展作出贡献。\n"
     )
     assert metadata(text)[1:4] == ("莆田市人大常委会", "city", None)
+
+
+def test_a_party_standing_committee_is_not_the_organ():
+    text = "一年来，县人大常委会坚持重大事项向县委常委会请示报告，县委常委会听取人大工作汇报2次，县委常委会研究人大工作3次。\n"
+    assert metadata(text)[0] == "standing_committee"
+    text = "会议指出，县委常委会要加强对人大工作的领导。县委常委会听取汇报。\n"
+    assert metadata(text)[0] is None
+
+
+def test_the_page_around_a_report_does_not_name_its_organ():
+    text = (
+        "当前位置：首页 > 某某市人民政府门户网站 > 人大工作\n\n来源：市人民政府办公室\n\n"
+        "市人大常委会工作报告\n\n各位代表：\n\n一年来，市人大常委会召开会议8次。\n"
+    )
+    assert metadata(text)[0] == "standing_committee"

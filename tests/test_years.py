@@ -78,3 +78,15 @@ def test_one_year(text, expected):
 )
 def test_term(text, expected):
     assert covered(text) == expected
+
+
+def test_a_one_year_report_looking_back_over_the_term_keeps_its_year():
+    text = "各位代表：\n\n2023年工作回顾\n\n一年来，常委会召开会议8次；本届以来累计制定法规12件。\n"
+    assert covered(text) == (2023, 2023, 2023, None)
+    text = "——2024年1月10日在某县第十届人民代表大会第三次会议上\n\n各位代表：\n\n过去一年，常委会召开会议8次；本届以来累计制定法规12件。\n"
+    assert covered(text) == (2023, 2023, 2023, "2024-01-10")
+
+
+def test_a_report_delivered_late_in_the_year_covers_that_year():
+    text = "——2019年12月26日在某县第六届人民代表大会第四次会议上\n\n各位代表：\n\n一年来，常委会召开会议7次。\n"
+    assert covered(text) == (2019, 2019, 2019, "2019-12-26")

@@ -20,7 +20,8 @@ from watcher.places import Place, PlaceIndex
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 TERM = re.compile(r"第?[一二三四五六七八九十〇零\d]{1,3}届")
-LIST_ITEM = re.compile(r"^\s*\d{1,3}[.．、]|\d{1,3}\s*$|>")
+# Lines that list other articles or belong to the page around a report, not to its title block.
+LIST_ITEM = re.compile(r"^\s*\d{1,3}[.．、]|\d{1,3}\s*$|>|当前位置|首页|门户|网站|来源")
 TITLE_LINE_MAX = 60
 # Characters that end the word before a township name (在拐河镇人大 → 拐河镇).
 NOT_IN_TOWNSHIP = set("在的和与由对向是了及我全本各该其乡镇、，。：；（）“”《》 ")
@@ -82,6 +83,8 @@ def _mentions(text: str, title_end: int, rules: OrganRules, places: PlaceIndex):
         if any(a <= match.start() < b for a, b in skipped):
             continue
         kind = rules.kind_of(word)
+        if text.endswith(tuple(rules.not_a_body_before.get(word, ())), 0, match.start()):
+            continue  # 县委常委会: the party's body
         after = text[match.end() : match.end() + 8]
         weak = kind == "congress" and any(after.startswith(w) for w in rules.not_a_body_after)
         session = bool(rules.session_pattern.match(after)) and kind in ("congress", "cppcc")
@@ -97,8 +100,6 @@ def _mentions(text: str, title_end: int, rules: OrganRules, places: PlaceIndex):
             level = rules.level_before(text, before)
         if kind == "congress" and not (name or session) or weak and not name:
             continue  # 人大 alone: the congress system, not a body
-        if word == "常委会" and (name or level):
-            continue  # 市委常委会, 县委常委会: a party body
         yield Mention(kind, word, match.start(), session, match.start() < title_end, name, level, weak)
 
 

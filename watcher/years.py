@@ -24,8 +24,9 @@ YEAR_RANGE = re.compile(rf"(?<!\d){YEAR}\s*年?\s*[—–\-~～至到]+\s*{YEAR}
 UNTIL = re.compile(rf"截至{YEAR}年")
 CITATION = re.compile(r"《[^》\n]{0,80}》")
 TERM_YEARS = 5
+TERM_CUE_SLACK = 4  # 过去一年及五年: the term cue within the same phrase as the one-year cue
 REVIEW_SPAN = 1500
-# A term-end report delivered from October on covers its own year; earlier, the year before.
+# A report delivered from October on covers its own year (or term); earlier, the year before.
 LATE_MONTH = 10
 
 
@@ -48,7 +49,7 @@ def coverage(head: str, body: str, rules: GenreRules) -> Coverage:
         if first == last:
             return Coverage(first, first, first, _iso(delivered))
         return Coverage(None, first, last, _iso(delivered))
-    if any(cue in head or cue in opening for cue in rules.multi_year_cues):
+    if _term_report(head, opening, rules):
         last = _term_end(body, delivered)
         if last is None:
             return Coverage(delivered_on=_iso(delivered))
@@ -57,6 +58,18 @@ def coverage(head: str, body: str, rules: GenreRules) -> Coverage:
     if year is not None and delivered and year > delivered.year:
         year = None
     return Coverage(year, year, year, _iso(delivered)) if year else Coverage(delivered_on=_iso(delivered))
+
+
+def _term_report(head: str, opening: str, rules: GenreRules) -> bool:
+    """A term report frames itself as one first: its term cue comes before any one-year cue
+    (过去一年及五年 frames both; 一年来… then 本届以来 is a one-year report looking back)."""
+    if any(cue in head for cue in rules.multi_year_cues):
+        return True
+    term = min((i for cue in rules.multi_year_cues if (i := opening.find(cue)) >= 0), default=None)
+    if term is None:
+        return False
+    one_year = min((i for cue in rules.one_year_cues if (i := opening.find(cue)) >= 0), default=len(opening))
+    return term <= one_year + TERM_CUE_SLACK
 
 
 def _covered_year(head: str, opening: str, delivered: date | None, rules: GenreRules) -> int | None:
@@ -69,7 +82,7 @@ def _covered_year(head: str, opening: str, delivered: date | None, rules: GenreR
             if not _is_plan(opening, match.start(1), rules):
                 return int(match.group(1))
     if delivered and any(cue in opening for cue in rules.one_year_cues):
-        return delivered.year - 1
+        return delivered.year if delivered.month >= LATE_MONTH else delivered.year - 1
     match = re.search(rules.organ_year, opening)
     if match:
         return int(match.group(1))
