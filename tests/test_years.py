@@ -38,6 +38,8 @@ def covered(text):
         # Chinese-numeral and full-width years
         ("各位代表：\n\n二〇二三年，县人大常委会召开会议7次。\n", (2023, 2023, 2023, None)),
         ("各位代表：\n\n２０１９年是全面建成小康社会的关键之年。一年来，常委会召开会议7次。\n", (2019, 2019, 2019, None)),
+        # the year heading its organ's sentence, in a news item about the session
+        ("十日上午，大会听取工作报告。报告说，2015年县人大常委会依法开展监督。\n", (2015, 2015, 2015, None)),
         # the organ's own year
         ("一、会议情况\n\n根据县人大常委会2016年工作要点，常委会召开会议2次。\n", (2016, 2016, 2016, None)),
         # a plan's year, when nothing else names one, follows the year reviewed
@@ -72,6 +74,8 @@ def test_one_year(text, expected):
         ),
         ("砥砺奋进\n\n——某市人大常委会2016—2020年工作回顾\n\n五年来，常委会依法履职。\n", (None, 2016, 2020, None)),
         ("省人大常委会履职五年来，截至2017年底共作出决议决定40项。\n", (None, 2013, 2017, None)),
+        # a term report titled with its last year
+        ("2016年某县人大常委会工作报告\n\n各位代表：\n\n过去五年，常委会依法履职。\n", (None, 2012, 2016, None)),
         # five years with no year written: no period
         ("各位代表：\n\n五年来，常委会制定法规40件。\n", (None, None, None, None)),
     ],

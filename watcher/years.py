@@ -50,7 +50,7 @@ def coverage(head: str, body: str, rules: GenreRules) -> Coverage:
             return Coverage(first, first, first, _iso(delivered))
         return Coverage(None, first, last, _iso(delivered))
     if _term_report(head, opening, rules):
-        last = _term_end(body, delivered)
+        last = _term_end(head, body, delivered)
         if last is None:
             return Coverage(delivered_on=_iso(delivered))
         return Coverage(None, last - TERM_YEARS + 1, last, _iso(delivered))
@@ -108,10 +108,13 @@ def _delivered(text: str) -> date | None:
         return None
 
 
-def _term_end(body: str, delivered: date | None) -> int | None:
+def _term_end(head: str, body: str, delivered: date | None) -> int | None:
     until = UNTIL.search(body)
     if until:
         return int(until.group(1))
+    titled = [int(m.group(1)) for m in TITLE_YEAR.finditer(head)]
+    if titled and (not delivered or titled[0] != delivered.year):
+        return titled[0]  # 2021年某市人大常委会工作报告 over 过去五年: the term ends in 2021
     if delivered:
         return delivered.year if delivered.month >= LATE_MONTH else delivered.year - 1
     return None
