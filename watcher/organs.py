@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from schema.models import Report
 from schema.vocabulary import OrganRules
@@ -23,6 +24,7 @@ TERM = re.compile(r"第?[一二三四五六七八九十〇零\d]{1,3}届")
 # Lines that list other articles or belong to the page around a report, not to its title block.
 LIST_ITEM = re.compile(r"^\s*\d{1,3}[.．、]|\d{1,3}\s*$|>|当前位置|首页|门户|网站|来源")
 TITLE_LINE_MAX = 60
+PLACE_SPAN = 4000
 # Characters that end the word before a township name (在拐河镇人大 → 拐河镇).
 NOT_IN_TOWNSHIP = set("在的和与由对向是了及我全本各该其乡镇、，。：；（）“”《》 ")
 TOWNSHIP_WORDS = ("街道", "苏木", "镇", "乡")
@@ -164,6 +166,7 @@ def _place(own, mentions, kind, level, text, title_end, rules: OrganRules, place
     the title block, else the one place of the organ's tier the text names most."""
     if level == "national":
         return Place(level=level), None
+    text = text[:PLACE_SPAN]  # places are counted in the opening: bounded work on long documents
     if level is None:  # an organ written without place or tier: only the title block can place it
         fits = {"province", "city", "county"}
         names = [n for n in _place_names(text[:title_end], places) if _tier_of(n, places) in fits]
@@ -193,9 +196,10 @@ def _place(own, mentions, kind, level, text, title_end, rules: OrganRules, place
     return (place, chosen) if place.level else (Place(level=level), None)
 
 
-def _place_names(text: str, places: PlaceIndex) -> list[str]:
+@lru_cache(maxsize=16)
+def _place_names(text: str, places: PlaceIndex) -> tuple[str, ...]:
     """Every place the text names, full names and short names (湖南 → 湖南省) alike."""
-    return [places.full_name(n) for n in places.names_in(text)]
+    return tuple(places.full_name(n) for n in places.names_in(text))
 
 
 def _province_of(name: str, places: PlaceIndex) -> str | None:

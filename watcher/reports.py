@@ -25,6 +25,8 @@ SUBTITLE = re.compile(r"^[—－–-]{1,3}\s*\S")
 ORGAN_TITLE = re.compile(r"^(?P<organ>[\u4e00-\u9fff]{2,15}?人大(?:常委会)?)\s*[：:]\s*(?P<title>\S.*)$")
 NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 HEAD_LINE_MAX = 60
+# Metadata is read from a report's opening: its organ and years are established well before this.
+READ_SPAN = 20_000
 ADDRESS = "各位代表"
 
 
@@ -45,7 +47,7 @@ def split_reports(text: str, vocabulary: Vocabulary | None = None, places: Place
     for index, (first, last, title_at) in enumerate(spans):
         if title_at is None and index + 1 < len(spans):
             following = _read(text, lines, *spans[index + 1], vocabulary, places)
-            fragment = reading_copy(text[lines[first][0] : lines[last - 1][1]])
+            fragment = reading_copy(text[lines[first][0] : lines[last - 1][1]][:READ_SPAN])
             own = find_organ(fragment, 0, vocabulary.organs, places).place
             if own.district and own.district == following.district:
                 spans[index + 1] = (first, spans[index + 1][1], spans[index + 1][2])
@@ -124,8 +126,9 @@ def _read(text: str, lines, first: int, last: int, title_at: int | None, vocabul
         for person in _byline_people(text[s:e], s - start, vocabulary.people.byline_roles)
     ]
     head_end = _head_end(lines, title_at if titled else first, last)
-    reading = reading_copy(text[lines[title_at if titled else first][0] : end])
-    reading_head = reading_copy(text[lines[title_at if titled else first][0] : head_end])
+    opening = lines[title_at if titled else first][0]
+    reading = reading_copy(text[opening : min(end, opening + READ_SPAN)])
+    reading_head = reading_copy(text[opening:head_end])
     covered = coverage(reading_head, reading, vocabulary.genres)
     report = Report(
         seq=0,
