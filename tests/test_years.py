@@ -34,6 +34,10 @@ def covered(text):
             "2020年，常委会在市委领导下依法履职。2021年是建党一百周年。\n",
             (2020, 2020, 2020, "2021-02-03"),
         ),
+        # a report's title carrying its delivery year, over a review of the year before
+        ("2024年政府工作报告\n\n各位代表：\n\n2023年，全县经济平稳增长。\n", (2023, 2023, 2023, None)),
+        # a review's title carries the year reviewed, whatever background the text gives
+        ("履职为民\n\n——2023年某区人大常委会工作综述\n\n2022年，区人大完成换届。一年来，常委会召开会议9次。\n", (2023, 2023, 2023, None)),
         ("各位代表：\n\n刚刚过去的2022年，县人大常委会召开会议7次。\n", (2022, 2022, 2022, None)),
         # Chinese-numeral and full-width years
         ("各位代表：\n\n二〇二三年，县人大常委会召开会议7次。\n", (2023, 2023, 2023, None)),

@@ -73,14 +73,15 @@ def _term_report(head: str, opening: str, rules: GenreRules) -> bool:
 
 
 def _covered_year(head: str, opening: str, delivered: date | None, rules: GenreRules) -> int | None:
-    for match in TITLE_YEAR.finditer(head):
-        year = int(match.group(1))
-        if not delivered or year != delivered.year:
-            return year
-    for pattern in rules.review_headings:
-        for match in re.finditer(pattern, opening):
-            if not _is_plan(opening, match.start(1), rules):
-                return int(match.group(1))
+    years = [int(m.group(1)) for m in TITLE_YEAR.finditer(head)]
+    titled = next((y for y in years if not delivered or y != delivered.year), None)
+    reviewed = _reviewed_year(opening, rules)
+    if titled is not None:
+        # 2024年政府工作报告 over a review of 2023: a report's title may carry its delivery year
+        delivery_title = any(word in head for word in rules.delivery_titles)
+        return reviewed if delivery_title and reviewed == titled - 1 else titled
+    if reviewed is not None:
+        return reviewed
     if delivered and any(cue in opening for cue in rules.one_year_cues):
         return delivered.year if delivered.month >= LATE_MONTH else delivered.year - 1
     match = re.search(rules.organ_year, opening)
@@ -89,6 +90,14 @@ def _covered_year(head: str, opening: str, delivered: date | None, rules: GenreR
     for match in re.finditer(rf"(?<![\d年]){YEAR}年", opening):
         if _is_plan(opening, match.start(1), rules):
             return int(match.group(1)) - 1
+    return None
+
+
+def _reviewed_year(opening: str, rules: GenreRules) -> int | None:
+    for pattern in rules.review_headings:
+        for match in re.finditer(pattern, opening):
+            if not _is_plan(opening, match.start(1), rules):
+                return int(match.group(1))
     return None
 
 
