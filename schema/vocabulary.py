@@ -59,6 +59,7 @@ class OrganRules(BaseModel):
     kinds: list[OrganKindRule] = []
     not_a_body_after: list[str] = []
     not_a_body_before: dict[str, list[str]] = {}
+    glue_characters: str = ""
     session: str = "$^"
     level_words: list[LevelWord] = []
     compatible: dict[Level, list[Level]] = {}

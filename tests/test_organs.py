@@ -131,3 +131,9 @@ def test_the_page_around_a_report_does_not_name_its_organ():
         "市人大常委会工作报告\n\n各位代表：\n\n一年来，市人大常委会召开会议8次。\n"
     )
     assert metadata(text)[0] == "standing_committee"
+
+
+def test_a_conjunction_glued_to_a_tier_word_is_not_a_county():
+    # 和县 is a county, but 监督和县政协 is 监督 + 和 + 县政协
+    text = "一年来，县政府自觉接受县人大常委会的监督和县政协的民主监督，县人大常委会召开会议6次。\n"
+    assert metadata(text)[1:4] == (None, "county", None)

@@ -95,6 +95,8 @@ def _mentions(text: str, title_end: int, rules: OrganRules, places: PlaceIndex):
         if term and term.end() == before:
             before = term.start()
         name = places.name_before(text, before) or _township_before(text, before)
+        if name and _glued(text, before - len(name), name, rules):
+            name = None
         level = None
         if name:
             level = _tier_of(name, places)
@@ -103,6 +105,11 @@ def _mentions(text: str, title_end: int, rules: OrganRules, places: PlaceIndex):
         if kind == "congress" and not (name or session) or weak and not name:
             continue  # 人大 alone: the congress system, not a body
         yield Mention(kind, word, match.start(), session, match.start() < title_end, name, level, weak)
+
+
+def _glued(text: str, start: int, name: str, rules: OrganRules) -> bool:
+    """监督和县政协: 和 glued to 县, not the county 和县."""
+    return len(name) == 2 and name[0] in rules.glue_characters and start > 0 and bool(HAN.match(text[start - 1]))
 
 
 def _list_lines(text: str) -> list[tuple[int, int]]:
@@ -167,10 +174,11 @@ def _place(own, mentions, kind, level, text, title_end, rules: OrganRules, place
     if level == "national":
         return Place(level=level), None
     text = text[:PLACE_SPAN]  # places are counted in the opening: bounded work on long documents
+    glue = rules.glue_characters
     if level is None:  # an organ written without place or tier: only the title block can place it
         fits = {"province", "city", "county"}
-        names = [n for n in _place_names(text[:title_end], places) if _tier_of(n, places) in fits]
-        chosen = _most_named(names, text, places) if names else None
+        names = [n for n in _place_names(text[:title_end], places, glue) if _tier_of(n, places) in fits]
+        chosen = _most_named(names, text, places, glue) if names else None
         return (places.resolve(chosen, text), chosen) if chosen else (Place(), None)
     fits = set(rules.compatible.get(level, [level]))
     named = [m for m in own if m.name and m.level in fits]
@@ -178,28 +186,32 @@ def _place(own, mentions, kind, level, text, title_end, rules: OrganRules, place
     names = [m.name for m in named] or [m.name for m in sessions]
     if not names:
         head = text[:title_end]
-        names = [n for n in _place_names(head, places) if _tier_of(n, places) in fits]
+        names = [n for n in _place_names(head, places, glue) if _tier_of(n, places) in fits]
     if not names:
-        names = [n for n in _place_names(text, places) if _tier_of(n, places) in fits]
+        names = [n for n in _place_names(text, places, glue) if _tier_of(n, places) in fits]
         if not names and level == "province":
-            names = [p for n in _place_names(text, places) if (p := _province_of(n, places))]
+            names = [p for n in _place_names(text, places, glue) if (p := _province_of(n, places))]
         if not names and level == "county":
             names = _county_short_names(text, places)
     if not names:
         return Place(level=level), None
-    chosen = _most_named(names, text, places)
+    chosen = _most_named(names, text, places, glue)
     if chosen is None:
         return Place(level=level), None
     if _tier_of(chosen, places) == "township":
-        return Place(level="township", province=_only_province(text, places)), chosen
+        return Place(level="township", province=_only_province(text, places, glue)), chosen
     place = places.resolve(chosen, text)
     return (place, chosen) if place.level else (Place(level=level), None)
 
 
 @lru_cache(maxsize=16)
-def _place_names(text: str, places: PlaceIndex) -> tuple[str, ...]:
+def _place_names(text: str, places: PlaceIndex, glue: str = "") -> tuple[str, ...]:
     """Every place the text names, full names and short names (湖南 → 湖南省) alike."""
-    return tuple(places.full_name(n) for n in places.names_in(text))
+    return tuple(
+        places.full_name(n)
+        for n, at in places.names_in(text)
+        if not (len(n) == 2 and n[0] in glue and at > 0 and HAN.match(text[at - 1]))
+    )
 
 
 def _province_of(name: str, places: PlaceIndex) -> str | None:
@@ -207,8 +219,8 @@ def _province_of(name: str, places: PlaceIndex) -> str | None:
     return provinces.pop() if len(provinces) == 1 else None
 
 
-def _only_province(text: str, places: PlaceIndex) -> str | None:
-    provinces = {n for n in _place_names(text, places) if _tier_of(n, places) == "province"}
+def _only_province(text: str, places: PlaceIndex, glue: str) -> str | None:
+    provinces = {n for n in _place_names(text, places, glue) if _tier_of(n, places) == "province"}
     return provinces.pop() if len(provinces) == 1 else None
 
 
@@ -228,13 +240,13 @@ def _county_short_names(text: str, places: PlaceIndex) -> list[str]:
     ]
 
 
-def _most_named(names: list[str], text: str, places: PlaceIndex) -> str | None:
+def _most_named(names: list[str], text: str, places: PlaceIndex, glue: str) -> str | None:
     """The candidate the text names most often, counting every mention; None on a tie."""
     candidates = list(dict.fromkeys(names))
     if len(candidates) == 1:
         return candidates[0]
     written = Counter(names)
-    mentioned = Counter(_place_names(text, places))
+    mentioned = Counter(_place_names(text, places, glue))
     ranked = sorted(candidates, key=lambda n: (written[n] + mentioned[n]), reverse=True)
     top = written[ranked[0]] + mentioned[ranked[0]]
     if written[ranked[1]] + mentioned[ranked[1]] == top:

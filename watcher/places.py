@@ -113,9 +113,9 @@ class PlaceIndex:
             counts[self.short[match.group()]] += 1
         return counts
 
-    def names_in(self, text: str) -> list[str]:
-        """Every place name (full or short) written in the text, longest first at each point."""
-        return [m.group() for m in self._mentionable.finditer(text)]
+    def names_in(self, text: str) -> list[tuple[str, int]]:
+        """Every place name (full or short) written in the text with its offset, longest first."""
+        return [(m.group(), m.start()) for m in self._mentionable.finditer(text)]
 
     def full_name(self, name: str) -> str:
         return name if name in self.by_name else self.short.get(name, name)
