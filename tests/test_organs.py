@@ -137,3 +137,8 @@ def test_a_conjunction_glued_to_a_tier_word_is_not_a_county():
     # 和县 is a county, but 监督和县政协 is 监督 + 和 + 县政协
     text = "一年来，县政府自觉接受县人大常委会的监督和县政协的民主监督，县人大常委会召开会议6次。\n"
     assert metadata(text)[1:4] == (None, "county", None)
+
+
+def test_a_dateline_city_places_an_unnamed_provincial_organ():
+    text = "新华社南京1月10日电 过去一年，省人大常委会制定地方性法规9件，开展执法检查6次。\n"
+    assert metadata(text)[1:] == ("江苏省人大常委会", "province", None, None, "江苏省")

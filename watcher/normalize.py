@@ -36,6 +36,7 @@ PINYIN_GLOSS = re.compile(
 FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九○Ｏ", "0012345678900")
 CHINESE_YEAR = re.compile("[〇零一二三四五六七八九○Ｏ]{4}(?=年)")
+CHINESE_DATE = re.compile("(\\d{4}年)([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
 SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff]+")
 
 # A single-line block this long that stops mid-sentence was cut by a page break.
@@ -94,7 +95,17 @@ def reading_copy(text: str) -> str:
     """A Simplified copy with digit years (二〇二三年 → 2023年, ２０２３ → 2023), for reading
     metadata; it may differ in length from the text, so no offset is taken from it."""
     text = _simplifier().convert(text.translate(FULLWIDTH_DIGITS))
-    return CHINESE_YEAR.sub(lambda m: m.group().translate(CHINESE_DIGITS), text)
+    text = CHINESE_YEAR.sub(lambda m: m.group().translate(CHINESE_DIGITS), text)
+    return CHINESE_DATE.sub(lambda m: f"{m.group(1)}{_small_number(m.group(2))}月{_small_number(m.group(3))}日", text)
+
+
+def _small_number(numeral: str) -> int:
+    """一 → 1, 十 → 10, 十二 → 12, 二十三 → 23 (months and days)."""
+    tens, _, units = numeral.rpartition("十")
+    value = int(units.translate(CHINESE_DIGITS) or 0)
+    if "十" in numeral:
+        value += 10 * int(tens.translate(CHINESE_DIGITS) or 1)
+    return value
 
 
 @lru_cache(maxsize=1)
