@@ -11,6 +11,7 @@ tier, and stays unplaced when none of these decides. Everything is read on a Sim
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -82,7 +83,8 @@ def _mentions(text: str, title_end: int, rules: OrganRules, places: PlaceIndex):
     skipped = _list_lines(text)
     for match in rules.body_words.finditer(text):
         word = match.group("word")
-        if any(a <= match.start() < b for a, b in skipped):
+        k = bisect_right(skipped, (match.start(), len(text))) - 1
+        if k >= 0 and skipped[k][0] <= match.start() < skipped[k][1]:
             continue
         kind = rules.kind_of(word)
         if text.endswith(tuple(rules.not_a_body_before.get(word, ())), 0, match.start()):
@@ -97,11 +99,7 @@ def _mentions(text: str, title_end: int, rules: OrganRules, places: PlaceIndex):
         name = places.name_before(text, before) or _township_before(text, before)
         if name and _glued(text, before - len(name), name, rules):
             name = None
-        level = None
-        if name:
-            level = _tier_of(name, places)
-        else:
-            level = rules.level_before(text, before)
+        level = _tier_of(name, places) if name else rules.level_before(text, before)
         if kind == "congress" and not (name or session) or weak and not name:
             continue  # 人大 alone: the congress system, not a body
         yield Mention(kind, word, match.start(), session, match.start() < title_end, name, level, weak)
