@@ -60,6 +60,7 @@ class OrganRules(BaseModel):
     not_a_body_after: list[str] = []
     not_a_body_before: dict[str, list[str]] = {}
     glue_characters: str = ""
+    township_boundaries: list[str] = []
     session: str = "$^"
     level_words: list[LevelWord] = []
     compatible: dict[Level, list[Level]] = {}
@@ -77,8 +78,10 @@ class OrganRules(BaseModel):
     def kind_of(self, word: str) -> str:
         return next(k.kind for k in self.kinds if word in k.words)
 
-    def canonical(self, kind: str) -> str:
-        return next(k.canonical for k in self.kinds if k.kind == kind)
+    def canonical(self, kind: str, word: str | None = None) -> str:
+        """How an organ written with ``word`` is stored: the canonical word of the entry naming it."""
+        entries = [k for k in self.kinds if k.kind == kind]
+        return next((k.canonical for k in entries if word in k.words), entries[0].canonical)
 
     def level_before(self, text: str, end: int) -> Level | None:
         for rule in self.level_words:

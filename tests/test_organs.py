@@ -142,3 +142,20 @@ def test_a_conjunction_glued_to_a_tier_word_is_not_a_county():
 def test_a_dateline_city_places_an_unnamed_provincial_organ():
     text = "新华社南京1月10日电 过去一年，省人大常委会制定地方性法规9件，开展执法检查6次。\n"
     assert metadata(text)[1:] == ("江苏省人大常委会", "province", None, None, "江苏省")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("一年来，和平镇人大主席团组织代表视察5次。\n", ("presidium", "和平镇人大主席团", "township")),
+        # 代表 is the verb, not part of a township's name
+        ("各位代表：\n\n我代表镇人大主席团向大会报告工作，主席团组织代表活动12次。\n", ("presidium", None, "township")),
+        ("本报讯 近日，仁和街道人大工委组织代表视察民生项目10次。\n", ("standing_committee", "仁和街道人大工委", "township")),
+        (
+            "——在大河乡第十八届人民代表大会第三次会议上\n\n大河乡人大主席团主席 王立\n\n各位代表：\n\n乡人大主席团组织视察4次。\n",
+            ("presidium", "大河乡人大主席团", "township"),
+        ),
+    ],
+)
+def test_township_bodies(text, expected):
+    assert metadata(text)[:3] == expected

@@ -21,13 +21,12 @@ from schema.vocabulary import OrganRules
 from watcher.places import Place, PlaceIndex
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
+TRAILING_HAN = re.compile(r"[\u4e00-\u9fff]*$")
 TERM = re.compile(r"第?[一二三四五六七八九十〇零\d]{1,3}届")
 # Lines that list other articles or belong to the page around a report, not to its title block.
 LIST_ITEM = re.compile(r"^\s*\d{1,3}[.．、]|\d{1,3}\s*$|>|当前位置|首页|门户|网站|来源")
 TITLE_LINE_MAX = 60
 PLACE_SPAN = 4000
-# Characters that end the word before a township name (在拐河镇人大 → 拐河镇).
-NOT_IN_TOWNSHIP = set("在的和与由对向是了及我全本各该其乡镇、，。：；（）“”《》 ")
 TOWNSHIP_WORDS = ("街道", "苏木", "镇", "乡")
 
 
@@ -63,9 +62,9 @@ def find_organ(text: str, title_end: int, rules: OrganRules, places: PlaceIndex)
     place, name = _place(own, mentions, kind, level, text, title_end, rules, places)
     if place.level is None and level:
         place = Place(level=level)
-    canonical = rules.canonical(kind)
-    written = own[0].word if own else canonical
-    if written.endswith(canonical):  # 中级人民法院 stays as written; 人民代表大会常务委员会 → 人大常委会
+    written = own[0].word if own else None
+    canonical = rules.canonical(kind, written)
+    if written and written.endswith(canonical):  # 中级人民法院 stays as written; 人民代表大会常务委员会 → 人大常委会
         canonical = written
     if place.level == "national":
         name = "全国"
@@ -96,7 +95,7 @@ def _mentions(text: str, title_end: int, rules: OrganRules, places: PlaceIndex):
         term = TERM.search(text, max(0, before - 5), before)
         if term and term.end() == before:
             before = term.start()
-        name = places.name_before(text, before) or _township_before(text, before)
+        name = places.name_before(text, before) or _township_before(text, before, rules)
         if name and _glued(text, before - len(name), name, rules):
             name = None
         level = _tier_of(name, places) if name else rules.level_before(text, before)
@@ -119,13 +118,19 @@ def _list_lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _township_before(text: str, end: int) -> str | None:
+def _township_before(text: str, end: int, rules: OrganRules) -> str | None:
+    """The township named right before ``end`` (崔家桥镇|人大主席团): two to four characters
+    before 镇/乡/街道, after the last word that cannot be part of it (在, 代表…)."""
     for word in TOWNSHIP_WORDS:
         if text.endswith(word, 0, end):
             start = end - len(word)
-            while start > 0 and end - start < len(word) + 4 and HAN.match(text[start - 1]) and text[start - 1] not in NOT_IN_TOWNSHIP:
-                start -= 1
-            return text[start:end] if end - start >= len(word) + 2 else None
+            name = text[max(0, start - 4) : start]
+            for boundary in rules.township_boundaries:
+                at = name.rfind(boundary)
+                if at >= 0:
+                    name = name[at + len(boundary) :]
+            name = TRAILING_HAN.search(name).group()
+            return name + word if len(name) >= 2 else None
     return None
 
 
