@@ -64,7 +64,8 @@ class OrganRules(BaseModel):
     session: str = "$^"
     level_words: list[LevelWord] = []
     compatible: dict[Level, list[Level]] = {}
-    national_markers: list[str] = []
+    national_markers: dict[OrganKind, list[str]] = {}
+    national_names: dict[OrganKind, str] = {}
 
     @cached_property
     def body_words(self) -> re.Pattern:

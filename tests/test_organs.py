@@ -94,6 +94,12 @@ def metadata(text):
             "过去一年，委员长会议组成人员带队开展专题调研，常委会组成人员联系代表400余名。\n",
             ("standing_committee", "全国人大常委会", "national", None, None, None),
         ),
+        # the national government, by its own name
+        (
+            "政府工作报告\n\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n\n国务院总理 李明\n\n各位代表：\n\n"
+            "现在，我代表国务院，向大会报告政府工作。\n",
+            ("government", "国务院", "national", None, None, None),
+        ),
         # a congress session is where a report is delivered, not the organ reporting
         (
             "1月10日，云龙区第十八届人民代表大会第三次会议听取区人大常委会工作报告。区人大常委会主任作报告。\n",

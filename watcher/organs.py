@@ -58,7 +58,7 @@ def find_organ(text: str, title_end: int, rules: OrganRules, places: PlaceIndex)
     if kind is None:
         return Organ()
     own = [m for m in bodies if m.kind == kind]
-    level = _level(own, text, rules)
+    level = _level(own, kind, text, rules)
     place, name = _place(own, mentions, kind, level, text, title_end, rules, places)
     if place.level is None and level:
         place = Place(level=level)
@@ -67,7 +67,7 @@ def find_organ(text: str, title_end: int, rules: OrganRules, places: PlaceIndex)
     if written and written.endswith(canonical):  # 中级人民法院 stays as written; 人民代表大会常务委员会 → 人大常委会
         canonical = written
     if place.level == "national":
-        name = "全国"
+        return Organ(kind=kind, name=rules.national_names.get(kind), place=place)
     return Organ(kind=kind, name=f"{name}{canonical}" if name else None, place=place)
 
 
@@ -146,7 +146,8 @@ def _kind(bodies: list[Mention], text: str, rules: OrganRules) -> str | None:
     if titled:
         kind = titled[0].kind
     elif not bodies:
-        return "standing_committee" if any(w in text for w in rules.national_markers) else None
+        markers = rules.national_markers.get("standing_committee", [])
+        return "standing_committee" if any(w in text for w in markers) else None
     else:
         counts = Counter(m.kind for m in bodies)
         best = max(counts.values())
@@ -159,14 +160,14 @@ def _kind(bodies: list[Mention], text: str, rules: OrganRules) -> str | None:
     return kind
 
 
-def _level(own: list[Mention], text: str, rules: OrganRules) -> str | None:
+def _level(own: list[Mention], kind: str, text: str, rules: OrganRules) -> str | None:
     titled = [m for m in own if m.title and m.level]
     if titled:
         named = [m for m in titled if m.name]
         return (named or titled)[0].level
     counts = Counter(m.level for m in own if m.level)
     if not counts:
-        return "national" if any(w in text for w in rules.national_markers) else None
+        return "national" if any(w in text for w in rules.national_markers.get(kind, [])) else None
     best = max(counts.values())
     return next(m.level for m in own if counts.get(m.level) == best)
 
