@@ -103,3 +103,11 @@ def test_a_one_year_report_looking_back_over_the_term_keeps_its_year():
 def test_a_report_delivered_late_in_the_year_covers_that_year():
     text = "——2019年12月26日在某县第六届人民代表大会第四次会议上\n\n各位代表：\n\n一年来，常委会召开会议7次。\n"
     assert covered(text) == (2019, 2019, 2019, "2019-12-26")
+
+
+def test_a_year_after_the_delivery_is_a_plan():
+    text = (
+        "——2023年3月5日在某省第十四届人民代表大会第一次会议上\n\n各位代表：\n\n"
+        "2023年是全面贯彻新精神的开局之年。2022年，常委会召开会议8次。\n"
+    )
+    assert covered(text) == (2022, 2022, 2022, "2023-03-05")

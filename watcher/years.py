@@ -75,7 +75,8 @@ def _term_report(head: str, opening: str, rules: GenreRules) -> bool:
 def _covered_year(head: str, opening: str, delivered: date | None, rules: GenreRules) -> int | None:
     years = [int(m.group(1)) for m in TITLE_YEAR.finditer(head)]
     titled = next((y for y in years if not delivered or y != delivered.year), None)
-    reviewed = _reviewed_year(opening, rules)
+    latest = _latest_covered(delivered)
+    reviewed = _reviewed_year(opening, rules, latest)
     if titled is not None:
         # 2024年政府工作报告 over a review of 2023: a report's title may carry its delivery year
         delivery_title = any(word in head for word in rules.delivery_titles)
@@ -83,7 +84,7 @@ def _covered_year(head: str, opening: str, delivered: date | None, rules: GenreR
     if reviewed is not None:
         return reviewed
     if delivered and any(cue in opening for cue in rules.one_year_cues):
-        return delivered.year if delivered.month >= LATE_MONTH else delivered.year - 1
+        return latest
     match = re.search(rules.organ_year, opening)
     if match:
         return int(match.group(1))
@@ -93,12 +94,21 @@ def _covered_year(head: str, opening: str, delivered: date | None, rules: GenreR
     return None
 
 
-def _reviewed_year(opening: str, rules: GenreRules) -> int | None:
+def _reviewed_year(opening: str, rules: GenreRules, latest: int | None) -> int | None:
+    """The first year a review phrase names, skipping plans and years after the delivery allows."""
     for pattern in rules.review_headings:
         for match in re.finditer(pattern, opening):
-            if not _is_plan(opening, match.start(1), rules):
-                return int(match.group(1))
+            year = int(match.group(1))
+            if not _is_plan(opening, match.start(1), rules) and (latest is None or year <= latest):
+                return year
     return None
+
+
+def _latest_covered(delivered: date | None) -> int | None:
+    """A report delivered in March 2024 cannot cover 2024 (2024年是…开局之年 is a plan)."""
+    if delivered is None:
+        return None
+    return delivered.year if delivered.month >= LATE_MONTH else delivered.year - 1
 
 
 def _is_plan(text: str, at: int, rules: GenreRules) -> bool:
@@ -124,9 +134,7 @@ def _term_end(head: str, body: str, delivered: date | None) -> int | None:
     titled = [int(m.group(1)) for m in TITLE_YEAR.finditer(head)]
     if titled and (not delivered or titled[0] != delivered.year):
         return titled[0]  # 2021年某市人大常委会工作报告 over 过去五年: the term ends in 2021
-    if delivered:
-        return delivered.year if delivered.month >= LATE_MONTH else delivered.year - 1
-    return None
+    return _latest_covered(delivered)
 
 
 def _iso(day: date | None) -> str | None:
