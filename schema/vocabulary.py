@@ -179,6 +179,7 @@ class GenreRules(BaseModel):
     one_year_cues: list[str] = []
     review_headings: list[str] = Field(default_factory=list, description="Regexes; group 1 is the year")
     organ_year: str = "$^"
+    term_session: str = "$^"
     delivery_titles: list[str] = []
     plan_words: list[str] = []
 

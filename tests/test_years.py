@@ -107,7 +107,15 @@ def test_a_report_delivered_late_in_the_year_covers_that_year():
 
 def test_a_year_after_the_delivery_is_a_plan():
     text = (
-        "——2023年3月5日在某省第十四届人民代表大会第一次会议上\n\n各位代表：\n\n"
+        "——2023年3月5日在某省第十四届人民代表大会第二次会议上\n\n各位代表：\n\n"
         "2023年是全面贯彻新精神的开局之年。2022年，常委会召开会议8次。\n"
     )
     assert covered(text) == (2022, 2022, 2022, "2023-03-05")
+
+
+def test_a_report_to_a_new_congress_s_first_session_covers_the_term():
+    text = (
+        "——2022年1月20日在某市第十六届人民代表大会第一次会议上\n\n各位代表：\n\n"
+        "一年来，常委会召开会议8次，制定法规5件。\n"
+    )
+    assert covered(text) == (None, 2017, 2021, "2022-01-20")

@@ -17,7 +17,7 @@ from schema.vocabulary import GenreRules
 
 YEAR = r"((?:19|20)\d\d)"
 DELIVERED = re.compile(
-    rf"(?<!\d){YEAR}\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日\s*[─—-]*\s*在[^。\n]{{0,40}}?会议"
+    rf"(?<!\d){YEAR}\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日\s*[─—-]*\s*在(?P<session>[^。\n]{{0,40}}?会议)"
 )
 TITLE_YEAR = re.compile(rf"(?<![\d年]){YEAR}\s*年(?!\s*\d{{1,2}}\s*月)(?:度)?")
 YEAR_RANGE = re.compile(rf"(?<!\d){YEAR}\s*年?\s*[—–\-~～至到]+\s*{YEAR}\s*年")
@@ -49,7 +49,7 @@ def coverage(head: str, body: str, rules: GenreRules) -> Coverage:
         if first == last:
             return Coverage(first, first, first, _iso(delivered))
         return Coverage(None, first, last, _iso(delivered))
-    if _term_report(head, opening, rules):
+    if _term_report(head, opening, rules) or _first_session(body, rules):
         last = _term_end(head, body, delivered)
         if last is None:
             return Coverage(delivered_on=_iso(delivered))
@@ -58,6 +58,12 @@ def coverage(head: str, body: str, rules: GenreRules) -> Coverage:
     if year is not None and delivered and year > delivered.year:
         year = None
     return Coverage(year, year, year, _iso(delivered)) if year else Coverage(delivered_on=_iso(delivered))
+
+
+def _first_session(body: str, rules: GenreRules) -> bool:
+    """Delivered to the first session of a new congress, a report covers the outgoing term."""
+    match = DELIVERED.search(body)
+    return bool(match and re.search(rules.term_session, match.group("session")))
 
 
 def _term_report(head: str, opening: str, rules: GenreRules) -> bool:
