@@ -98,3 +98,11 @@ def test_samples_match_the_gold_report_fields(samples):
 def test_same_named_district_resolved_by_a_province_cited_in_the_text():
     (report,) = reports_of((FIXTURE_REPORTS / "qingshan_2023_clean.txt").read_text(encoding="utf-8"))
     assert (report.district, report.city, report.province) == ("青山区", "武汉市", "湖北省")
+
+
+def test_the_page_around_an_article_joins_it():
+    page = "某县人民政府\n\n政府信息公开\n\n发布时间：2024-01-25\n\n"
+    article = "奋力书写新答卷\n\n——2023年青山区人大常委会工作综述\n\n通讯员 陈立新\n\n一年来，召开常委会会议11次。\n"
+    (report,) = reports_of(page + article)
+    assert report.start == 0 and report.title == "奋力书写新答卷"
+    assert (report.organ_kind, report.year) == ("standing_committee", 2023)

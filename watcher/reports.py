@@ -4,7 +4,8 @@ A document may hold several articles, or open with the tail of an article whose 
 elsewhere. Articles start at a title block: a title followed by a ——subtitle, a title in the
 form ``城东区人大：…`` followed by a byline, or a title followed by a byline. Text before the
 first title block is a fragment: it joins the first article when it names that article's own
-district, and otherwise stays a report of its own, placed only where it names a place itself.
+district or is only short lines with no sentence (the page around the article: site name, date,
+menu), and otherwise stays a report of its own, placed only where it names a place itself.
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ def split_reports(text: str, vocabulary: Vocabulary | None = None, places: Place
             following = _read(text, lines, *spans[index + 1], vocabulary, places)
             fragment = reading_copy(text[lines[first][0] : lines[last - 1][1]][:READ_SPAN])
             own = find_organ(fragment, 0, vocabulary.organs, places).place
-            if own.district and own.district == following.district:
+            furniture = all(len(line) <= HEAD_LINE_MAX and "。" not in line for _, _, line in lines[first:last])
+            if furniture or own.district and own.district == following.district:
                 spans[index + 1] = (first, spans[index + 1][1], spans[index + 1][2])
                 continue
         reports.append(_read(text, lines, first, last, title_at, vocabulary, places))
