@@ -21,12 +21,11 @@ one of the rule files in ``DEFAULTED`` reads the built-in one.
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
-import re
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from schema import SCHEMA_DIR

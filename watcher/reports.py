@@ -11,7 +11,6 @@ menu), and otherwise stays a report of its own, placed only where it names a pla
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from schema.models import Person, Report
 from schema.vocabulary import GenreRules, Vocabulary, default_vocabulary
