@@ -109,23 +109,27 @@ class PlaceRules(BaseModel):
 
 
 class CitationKind(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     kind: str
-    endings: list[str]
+    endings: tuple[str, ...]
 
 
 class CitationAction(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     action: str
-    words: list[str]
+    words: tuple[str, ...]
 
 
 class CitationRules(BaseModel):
     """``citations.yaml``: how a title in 《》 is classified, and what the organ did with it."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True)  # hashable: the action pattern is cached per rules
 
-    kinds: list[CitationKind] = []
-    drafts: list[str] = []
-    actions: list[CitationAction] = []
+    kinds: tuple[CitationKind, ...] = ()
+    drafts: tuple[str, ...] = ()
+    actions: tuple[CitationAction, ...] = ()
 
 
 class PeopleRules(BaseModel):
