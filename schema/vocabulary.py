@@ -183,6 +183,7 @@ class GenreRules(BaseModel):
     review_headings: list[str] = Field(default_factory=list, description="Regexes; group 1 is the year")
     organ_year: str = "$^"
     term_session: str = "$^"
+    term_session_report: str = "$^"
     delivery_titles: list[str] = []
     plan_words: list[str] = []
 

@@ -119,3 +119,14 @@ def test_a_report_to_a_new_congress_s_first_session_covers_the_term():
         "一年来，常委会召开会议8次，制定法规5件。\n"
     )
     assert covered(text) == (None, 2017, 2021, "2022-01-20")
+
+
+def test_a_news_item_on_a_report_to_a_first_session_names_no_single_year():
+    text = (
+        "3月8日上午，十五届全国人大一次会议举行全体会议，听取全国人大常委会委员长关于常委会工作的报告。"
+        "报告说，2028年是全面落实新规划的开局之年。\n"
+    )
+    assert covered(text) == (None, None, None, None)
+    # a session that is only mentioned is not where the report is delivered
+    text = "2017年工作回顾\n\n一年来，镇人大主席团保证了镇十七届人大一次会议顺利召开，组织视察3次。\n"
+    assert covered(text) == (2017, 2017, 2017, None)

@@ -61,9 +61,12 @@ def coverage(head: str, body: str, rules: GenreRules) -> Coverage:
 
 
 def _first_session(body: str, rules: GenreRules) -> bool:
-    """Delivered to the first session of a new congress, a report covers the outgoing term."""
+    """Delivered to the first session of a new congress, a report covers the outgoing term
+    (——…在某市第十六届人民代表大会第一次会议上, 十四届全国人大一次会议听取…工作的报告)."""
     match = DELIVERED.search(body)
-    return bool(match and re.search(rules.term_session, match.group("session")))
+    if match and re.search(rules.term_session, match.group("session")):
+        return True
+    return bool(re.search(rules.term_session_report, body[:REVIEW_SPAN]))
 
 
 def _term_report(head: str, opening: str, rules: GenreRules) -> bool:
