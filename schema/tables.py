@@ -176,6 +176,14 @@ def m004_organ_kind(db: sqlite_utils.Database) -> None:
     )
 
 
+def m005_level_tiers(db: sqlite_utils.Database) -> None:
+    """Report levels name China's tiers: provincial → province, municipal → city, district → county."""
+    db.execute(
+        "UPDATE reports SET level = CASE level WHEN 'provincial' THEN 'province' "
+        "WHEN 'municipal' THEN 'city' WHEN 'district' THEN 'county' ELSE level END"
+    )
+
+
 def m008_duplicates_corrections(db: sqlite_utils.Database) -> None:
     """Copies of one article point to the canonical report; aggregates read the canonical_*
     views. Corrections live apart from extraction and are applied on top of it."""
@@ -243,7 +251,7 @@ def m008_duplicates_corrections(db: sqlite_utils.Database) -> None:
 
 
 MIGRATIONS: list[Migration] = [
-    m001_spine, m002_extraction, m003_search, m004_organ_kind, m008_duplicates_corrections,
+    m001_spine, m002_extraction, m003_search, m004_organ_kind, m005_level_tiers, m008_duplicates_corrections,
 ]
 
 

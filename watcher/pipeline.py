@@ -34,7 +34,7 @@ def extract_reports(
 ) -> list[tuple[Report, Extraction]]:
     return [
         (report, extract(report.text, vocabulary, idf=idf).model_copy(update={"signature": signature(report.text)}))
-        for report in split_reports(text)
+        for report in split_reports(text, vocabulary)
     ]
 
 
