@@ -114,6 +114,9 @@ class Extraction(BaseModel):
     phrases: list[Phrase] = []
     people: list[Person] = []
     keywords: list[Keyword] = []
+    # Candidate keyword terms with their counts: the store ranks the keywords from these against
+    # the corpus's document frequencies when it writes the report (not a table of its own).
+    terms: dict[str, int] = {}
 
 
 class Report(BaseModel):

@@ -1,6 +1,7 @@
 """The stock search box finds exactly the rows a plain substring match finds."""
 
 import random
+import sqlite3
 
 import pytest
 
@@ -52,12 +53,13 @@ def database(tmp_path_factory):
             IngestLogEntry(filename=f"{i}.txt", path=f"{i}.txt", status="ingested", started_at="x", duration_ms=0),
         )
     store.close()
-    return path, rows
+    ids = dict(sqlite3.connect(path).execute("select d.filename, r.id from reports r join documents d on d.id = r.document_id"))
+    return path, [(ids[f"{i}.txt"], title, text) for i, (title, text) in enumerate(rows)]
 
 
 def expected(rows, query):
     terms = query.lower().split()
-    return sorted(i + 1 for i, (title, text) in enumerate(rows) if all(t in f"{title} {text}".lower() for t in terms))
+    return sorted(id_ for id_, title, text in rows if all(t in f"{title} {text}".lower() for t in terms))
 
 
 @pytest.mark.asyncio
