@@ -130,3 +130,27 @@ def test_plain_sqlite_pandas_and_sqlite_utils_read_the_file(database):
     assert sorted(frame["id"]) == expected(rows, "代表联络站")
     hits = list(sqlite_utils.Database(path)["reports"].search(fts_query("民生实事"), columns=["id"]))
     assert sorted(h["id"] for h in hits) == expected(rows, "民生实事")
+
+
+@pytest.mark.asyncio
+async def test_site_search_shows_titles_and_marked_excerpts(database):
+    path, rows = database
+    datasette = make_datasette(Settings(db=path))
+    page = (await datasette.client.get("/-/search", params={"q": "代表联络站"})).text
+    assert "<mark>代表联络站</mark>" in page
+    count = len(expected(rows, "代表联络站"))
+    assert f"Reports · 报告: {count:,}" in page
+    assert any(title in page for title in TITLES) and "bigram" not in page
+    table = (await datasette.client.get("/reports/reports", params={"_search": "联络站"})).text
+    assert "<mark>联络站</mark>" in table
+
+
+@pytest.mark.asyncio
+async def test_ranked_search_orders_by_a_visible_score(database):
+    path, rows = database
+    datasette = make_datasette(Settings(db=path))
+    hits = (await datasette.client.get("/reports/search.json", params={"q": "民生", "_shape": "array"})).json()
+    scores = [h["score"] for h in hits]
+    assert scores == sorted(scores, reverse=True) and len(set(scores)) > 1 and min(scores) >= 1
+    top = next(r for r in rows if r[0] == hits[0]["report_id"])
+    assert hits[0]["score"] == 10 * top[1].count("民生") + top[2].count("民生")
