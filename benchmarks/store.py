@@ -110,7 +110,7 @@ def sizes(db: Path) -> tuple[float, float]:
 
     conn = sqlite3.connect(db)
     conn.execute("pragma wal_checkpoint(truncate)")
-    text = conn.execute("select sum(length(cast(text as blob))) from documents").fetchone()[0]
+    text = conn.execute("select sum(size) from documents").fetchone()[0]
     conn.close()
     return db.stat().st_size / 1e6, db.stat().st_size / text
 

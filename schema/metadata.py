@@ -72,6 +72,10 @@ def datasette_metadata(db_name: str = "reports") -> dict:
         if name in TABLE_MODELS:
             table["columns"] = column_descriptions(name)
         tables[name] = table
+    tables["documents"]["columns"]["text_outside_reports"] = (
+        "The text outside the document's reports (blank lines…), as JSON [[offset, text], …]; text is then NULL, "
+        "since the reports hold the rest"
+    )
     # Rows per table page: a long page of long texts costs more to render than to query.
     for name in ("reports", "sentences", "facts", "documents"):
         tables[name].setdefault("size", 30)

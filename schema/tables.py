@@ -191,9 +191,20 @@ def m006_lean_store(db: sqlite_utils.Database) -> None:
         ALTER TABLE reports DROP COLUMN title_bigrams;
         ALTER TABLE reports DROP COLUMN text_bigrams;
         ALTER TABLE sentences DROP COLUMN text_bigrams;
+        ALTER TABLE documents ADD COLUMN text_outside_reports TEXT;
         CREATE INDEX IF NOT EXISTS sentences_section_id ON sentences(section_id);
         CREATE INDEX IF NOT EXISTS facts_sentence_id ON facts(sentence_id);
         CREATE INDEX IF NOT EXISTS citations_sentence_id ON citations(sentence_id);
+        CREATE TABLE keywords_by_report (
+            report_id INTEGER NOT NULL REFERENCES reports(id),
+            keyword TEXT NOT NULL,
+            weight REAL,
+            rank INTEGER,
+            PRIMARY KEY (report_id, keyword)
+        ) WITHOUT ROWID;
+        INSERT INTO keywords_by_report SELECT report_id, keyword, weight, rank FROM keywords;
+        DROP TABLE keywords;
+        ALTER TABLE keywords_by_report RENAME TO keywords;
         CREATE TABLE document_frequencies (
             term TEXT PRIMARY KEY,
             documents INTEGER NOT NULL

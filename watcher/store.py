@@ -21,21 +21,12 @@ from schema.models import Document, Extraction, IngestLogEntry, Report
 from schema.tables import SEARCH_INDEXES, migrate
 from schema.vocabulary import Vocabulary
 from watcher.extract.keywords import CORPUS_MIN_DOCUMENTS, corpus_idf, rank_keywords
-from watcher.ids import assign, stable_id
+from watcher.ids import Ids
 from watcher.search import add_to_index, remove_from_index
+from watcher.texts import between, whole
 
 # Tables holding one report's extracted rows, children before parents for deletion.
 REPORT_CHILDREN = ("facts", "citations", "sentences", "sections", "phrases", "keywords", "people")
-# What names a child row within its report, so that its id survives a reprocess.
-IDENTITY = {
-    "sections": ("start", "end"),
-    "sentences": ("start", "end"),
-    "facts": ("start", "end", "raw"),
-    "citations": ("start", "end", "title"),
-    "phrases": ("phrase",),
-    "people": ("name", "source", "start"),
-}
-
 
 class Store:
     def __init__(self, path: Path | str, *, pause_before_commit: float = 0.0):
@@ -45,6 +36,8 @@ class Store:
         # call can commit half of a document behind our back.
         self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self.db = sqlite_utils.Database(self.conn)
+        # Texts of a few kB pack better into 8 kB pages (takes effect only on a new file).
+        self.conn.execute("PRAGMA page_size = 8192")
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA busy_timeout=5000")
@@ -80,7 +73,18 @@ class Store:
         return bool(row and row[0] == "failed")
 
     def stored_texts(self) -> Iterator[tuple[str, str]]:
-        yield from self.conn.execute("SELECT id, text FROM documents ORDER BY received_at, id")
+        ids = [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY received_at, id")]
+        for document_id in ids:
+            yield document_id, self.document_text(document_id)
+
+    def document_text(self, document_id: str) -> str | None:
+        """A document's repaired text: stored whole, or put back together from its reports."""
+        row = self.conn.execute(
+            "SELECT text, text_outside_reports FROM documents WHERE id = ?", (document_id,)
+        ).fetchone()
+        if row is None or row[0] is not None or row[1] is None:
+            return row[0] if row else None
+        return whole(row[1], self.conn.execute('SELECT start, text FROM reports WHERE document_id = ?', (document_id,)))
 
     def report_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM reports").fetchone()[0]
@@ -134,16 +138,18 @@ class Store:
                 self._delete_document(old)
             if self._state("frequencies_version") is None:
                 self._set_state("frequencies_version", document.extractor_version)
+            outside = between(document.text, [(r.start, r.end, r.text) for r, _ in reports])
             self.conn.execute(
                 "INSERT INTO documents (id, filename, path, size, encoding, format, received_at, text, "
-                "extractor_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "text_outside_reports, extractor_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     document.id, document.filename, document.path, document.size, document.encoding,
-                    document.format, document.received_at, document.text, document.extractor_version,
+                    document.format, document.received_at, document.text if outside is None else None, outside,
+                    document.extractor_version,
                 ),
             )
             self._count_terms(reports, +1)
-            indexed = self._insert_reports(document.id, reports)
+            indexed = self._insert_reports(document.id, reports, Ids(self.conn))
             for table, rows in indexed.items():
                 add_to_index(self.conn, table, rows)
             self._insert_log(log)
@@ -154,17 +160,21 @@ class Store:
         """Re-derive one document's rows from its stored text (after an extractor or vocabulary
         change). Rows that come out the same keep their ids; unchanged text is not re-indexed."""
         with self._transaction():
+            text = self.document_text(document_id)
             before = self._indexed(document_id)
+            ids = Ids(self.conn, Ids.of_document(self.conn, document_id))
             self._delete_reports(document_id)
             if self._recounting:
                 self._count_terms(reports, +1)
-            after = self._insert_reports(document_id, reports)
+            after = self._insert_reports(document_id, reports, ids)
             for table in SEARCH_INDEXES:
                 old, new = set(before[table]), set(after[table])
                 remove_from_index(self.conn, table, [row for row in before[table] if row not in new])
                 add_to_index(self.conn, table, [row for row in after[table] if row not in old])
+            outside = between(text or "", [(r.start, r.end, r.text) for r, _ in reports])
             self.conn.execute(
-                "UPDATE documents SET extractor_version = ? WHERE id = ?", (extractor_version, document_id)
+                "UPDATE documents SET extractor_version = ?, text = ?, text_outside_reports = ? WHERE id = ?",
+                (extractor_version, text if outside is None else None, outside, document_id),
             )
 
     def start_reprocess(self, extractor_version: str) -> None:
@@ -306,27 +316,28 @@ class Store:
             self.conn.execute(f"DELETE FROM {table} WHERE report_id IN ({ids})", (document_id,))
         self.conn.execute("DELETE FROM reports WHERE document_id = ?", (document_id,))
 
-    def _insert_reports(self, document_id: str, reports: list[tuple[Report, Extraction]]) -> dict[str, list[tuple]]:
+    def _insert_reports(
+        self, document_id: str, reports: list[tuple[Report, Extraction]], ids: Ids
+    ) -> dict[str, list[tuple]]:
         """Insert the reports and their rows; returns what the search index must hold for them."""
         known = {r[0] for r in self.conn.execute("SELECT key FROM indicators")}
-        report_ids = assign(self.conn, "reports", [stable_id(document_id, r.seq) for r, _ in reports])
-        report_rows = [
-            {"id": id_, "document_id": document_id, **report.model_dump(exclude={"people"})}
-            for id_, (report, _) in zip(report_ids, reports)
-        ]
+        report_rows = ids.give(
+            "reports", [{"document_id": document_id, **report.model_dump(exclude={"people"})} for report, _ in reports]
+        )
+        report_ids = [r["id"] for r in report_rows]
         self._insert_many("reports", report_rows)
-        children = {table: [] for table in REPORT_CHILDREN}
-        sections = self._identify("sections", [
-            (report_id, {"report_id": report_id, **s.model_dump()})
+        children: dict[str, list[dict]] = {table: [] for table in REPORT_CHILDREN}
+        sections = ids.give("sections", [
+            {"report_id": report_id, **s.model_dump()}
             for report_id, (_, extraction) in zip(report_ids, reports)
             for s in extraction.sections
         ])
         section_ids = {(r["report_id"], r["seq"]): r["id"] for r in sections}
-        sentences = self._identify("sentences", [
-            (report_id, {
+        sentences = ids.give("sentences", [
+            {
                 "report_id": report_id, "section_id": section_ids.get((report_id, s.section_seq)),
                 **s.model_dump(exclude={"section_seq"}),
-            })
+            }
             for report_id, (_, extraction) in zip(report_ids, reports)
             for s in extraction.sentences
         ])
@@ -338,35 +349,26 @@ class Store:
                 if row["indicator"] not in known:
                     row["indicator"] = None
                 row["approx"] = int(row["approx"])
-                children["facts"].append((report_id, row))
-            for citation in extraction.citations:
-                children["citations"].append((report_id, {
-                    "report_id": report_id, "sentence_id": sentence_ids.get((report_id, citation.sentence_seq)),
-                    **citation.model_dump(exclude={"sentence_seq"}),
-                }))
-            children["phrases"] += [(report_id, {"report_id": report_id, **p.model_dump()}) for p in extraction.phrases]
+                children["facts"].append(row)
+            children["citations"] += [
+                {"report_id": report_id, "sentence_id": sentence_ids.get((report_id, c.sentence_seq)),
+                 **c.model_dump(exclude={"sentence_seq"})}
+                for c in extraction.citations
+            ]
+            children["phrases"] += [{"report_id": report_id, **p.model_dump()} for p in extraction.phrases]
             children["people"] += [
-                (report_id, {"report_id": report_id, **p.model_dump()})
-                for p in _merge_people(report.people, extraction.people)
+                {"report_id": report_id, **p.model_dump()} for p in _merge_people(report.people, extraction.people)
             ]
-            children["keywords"] += [
-                (None, {"report_id": report_id, **k.model_dump()}) for k in self._keywords(extraction)
-            ]
+            children["keywords"] += [{"report_id": report_id, **k.model_dump()} for k in self._keywords(extraction)]
         self._insert_many("sections", sections)
         self._insert_many("sentences", sentences)
         for table in ("facts", "citations", "phrases", "people"):
-            self._insert_many(table, self._identify(table, children[table]))
-        self._insert_many("keywords", [row for _, row in children["keywords"]])
+            self._insert_many(table, ids.give(table, children[table]))
+        self._insert_many("keywords", children["keywords"])
         return {
             "reports": [(r["id"], r["title"], r["text"]) for r in report_rows],
             "sentences": [(r["id"], r["text"]) for r in sentences],
         }
-
-    def _identify(self, table: str, rows: list[tuple[int, dict]]) -> list[dict]:
-        """Give each row its stable id (see ``watcher.ids``)."""
-        names = IDENTITY[table]
-        wanted = [stable_id(report_id, table, *(row[n] for n in names)) for report_id, row in rows]
-        return [{"id": id_, **row} for id_, (_, row) in zip(assign(self.conn, table, wanted), rows)]
 
     def _insert_many(self, table: str, rows: list[dict]) -> None:
         if not rows:
