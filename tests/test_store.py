@@ -183,3 +183,25 @@ def test_deleting_rows_uses_indexes_on_every_foreign_key(store):
     for table, sql in plans.items():
         plan = " ".join(str(row[-1]) for row in store.conn.execute("explain query plan " + sql))
         assert "USING" in plan and "INDEX" in plan, (table, plan)
+
+
+def test_the_search_index_follows_replacements_and_rederiving(store, tmp_path):
+    from watcher.search import search
+
+    store.save(document("a" * 64), records(), log())
+    assert [h["district"] for h in search(tmp_path / "r.db", "常委会会议")] == ["城中区"]
+    text = "建成代表联络站12个。"
+    report = Report(seq=0, title="新标题", text=text, start=0, end=len(text))
+    new = [(report, Extraction(sentences=[Sentence(seq=0, text=text, start=0, end=len(text))]))]
+    store.save(document("b" * 64), new, log("b" * 64, "replaced"), replaces=["a" * 64])
+    assert search(tmp_path / "r.db", "常委会会议") == []
+    assert [h["title"] for h in search(tmp_path / "r.db", "联络站")] == ["新标题"]
+    store.replace_reports("b" * 64, records(), "t2")
+    assert search(tmp_path / "r.db", "联络站") == [] and search(tmp_path / "r.db", "联络站", table="sentences") == []
+    assert len(search(tmp_path / "r.db", "常委会会议", table="sentences")) == 1
+    integrity = sqlite3.connect(tmp_path / "r.db")
+    # every row the index points at exists
+    for table in ("reports", "sentences"):
+        assert integrity.execute(
+            f"select count(*) from {table}_fts where {table}_fts match '\"会\"*' and rowid not in (select id from {table})"
+        ).fetchone() == (0,)

@@ -270,7 +270,10 @@ class Store:
             [(term, change) for term in terms],
         )
         if change < 0:
-            self.conn.execute("DELETE FROM document_frequencies WHERE documents <= 0")
+            self.conn.execute(
+                "DELETE FROM document_frequencies WHERE term IN (SELECT value FROM json_each(?)) AND documents <= 0",
+                (json.dumps(terms, ensure_ascii=False),),
+            )
         self._set_state("documents", max(0, self.corpus_documents() + change))
 
     def _keywords(self, extraction: Extraction):
