@@ -195,6 +195,8 @@ def m006_lean_store(db: sqlite_utils.Database) -> None:
         CREATE INDEX IF NOT EXISTS sentences_section_id ON sentences(section_id);
         CREATE INDEX IF NOT EXISTS facts_sentence_id ON facts(sentence_id);
         CREATE INDEX IF NOT EXISTS citations_sentence_id ON citations(sentence_id);
+        -- the reports table page sorts by year: the first page of a search need not sort every hit
+        CREATE INDEX IF NOT EXISTS reports_year ON reports(year);
         CREATE TABLE keywords_by_report (
             report_id INTEGER NOT NULL REFERENCES reports(id),
             keyword TEXT NOT NULL,
