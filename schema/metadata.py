@@ -79,8 +79,6 @@ def datasette_metadata(db_name: str = "reports") -> dict:
     # Rows per table page: a long page of long texts costs more to render than to query.
     for name in ("reports", "sentences", "facts", "documents"):
         tables[name].setdefault("size", 30)
-    # A fact is found by the sentence that states it (its evidence, which holds its subject).
-    tables["facts"].update({"fts_table": "sentences_fts", "fts_pk": "sentence_id"})
     queries = data["queries"]
     queries["indicator_by_district_year"] = {
         "title": "指标对比 · Indicators by district and year",

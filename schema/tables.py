@@ -19,6 +19,7 @@ Migration = Callable[[sqlite_utils.Database], None]
 SEARCH_INDEXES = {
     "reports": ("title", "text"),
     "sentences": ("text",),
+    "facts": ("subject", "evidence"),  # evidence: the text of the fact's sentence
 }
 
 

@@ -37,11 +37,35 @@ async def test_reprocess_keeps_every_link(settings):
 
 
 @pytest.mark.asyncio
-async def test_facts_are_searchable_by_their_evidence(settings):
+async def test_facts_are_searchable_by_subject_and_evidence(settings):
     ingest_paths(settings, fixture_reports())
     datasette = make_datasette(settings)
     facts = (await datasette.client.get("/reports/facts.json", params={"_search": "常委会会议", "_shape": "array", "_size": "max"})).json()
     conn = sqlite3.connect(settings.db)
     expected = {r[0] for r in conn.execute(
-        "select f.id from facts f join sentences s on s.id = f.sentence_id where s.text like '%常委会会议%'")}
+        "select f.id from facts f left join sentences s on s.id = f.sentence_id "
+        "where s.text like '%常委会会议%' or f.subject like '%常委会会议%'")}
     assert expected and {f["id"] for f in facts} == expected
+
+
+@pytest.mark.asyncio
+async def test_a_fact_is_found_by_its_subject_even_where_the_number_splits_it(tmp_path):
+    from schema.models import Document, Extraction, Fact, IngestLogEntry, Report, Sentence
+    from watcher.config import Settings
+    from watcher.store import Store
+
+    text = "组建8个民生实事项目监督专班。"
+    store = Store(tmp_path / "reports.db")
+    fact = Fact(sentence_seq=0, subject="组建民生实事项目监督专班", value=8, unit="个", raw="8个", start=2, end=4)
+    store.save(
+        Document(id="a" * 64, filename="a.txt", path="a.txt", size=1, encoding="utf-8", format="txt",
+                 received_at="x", text=text, extractor_version="t"),
+        [(Report(seq=0, text=text, start=0, end=len(text)),
+          Extraction(sentences=[Sentence(seq=0, text=text, start=0, end=len(text))], facts=[fact]))],
+        IngestLogEntry(filename="a.txt", path="a.txt", status="ingested", started_at="x", duration_ms=0),
+    )
+    store.close()
+    datasette = make_datasette(Settings(db=tmp_path / "reports.db"))
+    for query, hits in (("组建民生实事项目", 1), ("8个民生", 1), ("专班", 1), ("组建8个民生实事项目监督专班外", 0)):
+        rows = (await datasette.client.get("/reports/facts.json", params={"_search": query, "_shape": "array"})).json()
+        assert len(rows) == hits, query

@@ -87,6 +87,20 @@ def _phrase(term: str) -> str | None:
     return phrase + ("*" if prefix else "")
 
 
+# What each index holds, row by row: id, then the indexed values (``t`` is the table itself).
+INDEX_SOURCES = {
+    "reports": "SELECT t.id, t.title, t.text FROM reports t",
+    "sentences": "SELECT t.id, t.text FROM sentences t",
+    "facts": "SELECT t.id, t.subject, s.text FROM facts t LEFT JOIN sentences s ON s.id = t.sentence_id",
+}
+
+
+def indexed_rows(conn: sqlite3.Connection, table: str, document_id: str) -> list[tuple]:
+    """One document's rows of ``table`` as its index holds them."""
+    where = "t.document_id = ?" if table == "reports" else "t.report_id IN (SELECT id FROM reports WHERE document_id = ?)"
+    return [tuple(r) for r in conn.execute(f"{INDEX_SOURCES[table]} WHERE {where}", (document_id,))]
+
+
 def _index_rows(rows: Iterable[Sequence]) -> list[tuple]:
     return [(row[0], *(bigrams(value) for value in row[1:])) for row in rows]
 
@@ -111,9 +125,8 @@ def remove_from_index(conn: sqlite3.Connection, table: str, rows: Iterable[Seque
 
 def rebuild_index(conn: sqlite3.Connection, table: str, batch: int = 2000) -> None:
     """Index every row of ``table`` afresh (after an upgrade, or if the index was damaged)."""
-    columns = SEARCH_INDEXES[table]
     conn.execute(f"INSERT INTO {table}_fts ({table}_fts) VALUES ('delete-all')")
-    cursor = conn.execute(f"SELECT id, {', '.join(columns)} FROM {table}")
+    cursor = conn.execute(INDEX_SOURCES[table])
     while rows := cursor.fetchmany(batch):
         add_to_index(conn, table, rows)
 

@@ -112,20 +112,19 @@ async def _sentences(datasette, database, q, match):
 
 
 async def _facts(datasette, database, q, match):
-    where = "f.sentence_id in (select rowid from sentences_fts where sentences_fts match ?)"
     rows = (await database.execute(
-        f"select f.id, f.subject, f.raw, s.text from facts f join sentences s on s.id = f.sentence_id "
-        f"where {where} limit ?",
+        "select f.id, f.subject, f.raw, s.text from facts f left join sentences s on s.id = f.sentence_id "
+        "where f.id in (select rowid from facts_fts where facts_fts match ? limit ?)",
         [match, PER_TABLE],
     )).rows
-    count = (await database.execute(f"select count(*) from facts f where {where}", [match])).first()[0]
     return {
-        "table": "facts", "title": "Facts · 数据", "count": count, "more": _more(datasette, database, "facts", q),
+        "table": "facts", "title": "Facts · 数据", "count": await _count(database, "facts_fts", match),
+        "more": _more(datasette, database, "facts", q),
         "rows": [
             {
                 "url": datasette.urls.row(database.name, "facts", str(r["id"])),
                 "title": marked(f"{r['subject'] or ''} {r['raw']}".strip(), q), "detail": None,
-                "excerpt": marked(excerpt(r["text"], q), q),
+                "excerpt": marked(excerpt(r["text"] or "", q), q),
             }
             for r in rows
         ],

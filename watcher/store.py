@@ -22,7 +22,7 @@ from schema.tables import SEARCH_INDEXES, migrate
 from schema.vocabulary import Vocabulary
 from watcher.extract.keywords import CORPUS_MIN_DOCUMENTS, corpus_idf, rank_keywords
 from watcher.ids import Ids
-from watcher.search import add_to_index, remove_from_index
+from watcher.search import add_to_index, indexed_rows, remove_from_index
 from watcher.texts import between, whole
 
 # Tables holding one report's extracted rows, children before parents for deletion.
@@ -304,14 +304,8 @@ class Store:
         self.conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
 
     def _indexed(self, document_id: str) -> dict[str, list[tuple]]:
-        """A document's rows as the search index holds them: (id, *indexed columns)."""
-        out = {}
-        for table, columns in SEARCH_INDEXES.items():
-            where = "document_id = ?" if table == "reports" else "report_id IN (SELECT id FROM reports WHERE document_id = ?)"
-            out[table] = [tuple(r) for r in self.conn.execute(
-                f"SELECT id, {', '.join(columns)} FROM {table} WHERE {where}", (document_id,)
-            )]
-        return out
+        """A document's rows as the search indexes hold them: (id, *indexed values)."""
+        return {table: indexed_rows(self.conn, table, document_id) for table in SEARCH_INDEXES}
 
     def _delete_reports(self, document_id: str) -> None:
         ids = "SELECT id FROM reports WHERE document_id = ?"
@@ -365,12 +359,16 @@ class Store:
             children["keywords"] += [{"report_id": report_id, **k.model_dump()} for k in self._keywords(extraction)]
         self._insert_many("sections", sections)
         self._insert_many("sentences", sentences)
-        for table in ("facts", "citations", "phrases", "people"):
+        facts = ids.give("facts", children["facts"])
+        self._insert_many("facts", facts)
+        for table in ("citations", "phrases", "people"):
             self._insert_many(table, ids.give(table, children[table]))
+        evidence = {r["id"]: r["text"] for r in sentences}
         self._insert_many("keywords", children["keywords"])
         return {
             "reports": [(r["id"], r["title"], r["text"]) for r in report_rows],
             "sentences": [(r["id"], r["text"]) for r in sentences],
+            "facts": [(r["id"], r["subject"], evidence.get(r["sentence_id"])) for r in facts],
         }
 
     def _insert_many(self, table: str, rows: list[dict]) -> None:
