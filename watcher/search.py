@@ -171,7 +171,7 @@ def highlight_spans(text: str, query: str | None) -> list[tuple[int, int]]:
 
 
 def search(db_path: str | Path, query: str, table: str = "reports", limit: int = 20) -> list[dict]:
-    """Search from Python: rows of ``reports`` or ``sentences`` containing ``query``, best first,
+    """Search from Python: rows of ``reports``, ``sentences`` or ``facts`` containing ``query``, best first,
     each with its ``score`` (for reports, a hit in the title counts ten times one in the text)."""
     conn = sqlite3.connect(str(db_path))
     conn.row_factory = sqlite3.Row
@@ -182,5 +182,7 @@ def search(db_path: str | Path, query: str, table: str = "reports", limit: int =
         ).fetchall()
     finally:
         conn.close()
-    found = [dict(row) | {"score": score(row["title"] if table == "reports" else None, row["text"], query)} for row in rows]
+    found = [dict(row) for row in rows]
+    for row in found:
+        row["score"] = score(row.get("title"), row.get("text") or row.get("subject"), query)
     return sorted(found, key=lambda row: (-row["score"], row["id"]))[:limit]
