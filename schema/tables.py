@@ -19,7 +19,7 @@ Migration = Callable[[sqlite_utils.Database], None]
 SEARCH_INDEXES = {
     "reports": ("title", "text"),
     "sentences": ("text",),
-    "facts": ("subject", "evidence"),  # evidence: the text of the fact's sentence
+    "facts": ("subject", "evidence"),  # evidence: the clause of the report stating the fact
 }
 
 

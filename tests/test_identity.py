@@ -42,9 +42,13 @@ async def test_facts_are_searchable_by_subject_and_evidence(settings):
     datasette = make_datasette(settings)
     facts = (await datasette.client.get("/reports/facts.json", params={"_search": "常委会会议", "_shape": "array", "_size": "max"})).json()
     conn = sqlite3.connect(settings.db)
-    expected = {r[0] for r in conn.execute(
-        "select f.id from facts f left join sentences s on s.id = f.sentence_id "
-        "where s.text like '%常委会会议%' or f.subject like '%常委会会议%'")}
+    from watcher.search import clause
+
+    expected = {
+        id_ for id_, subject, text, start, end in conn.execute(
+            "select f.id, f.subject, r.text, f.start, f.\"end\" from facts f join reports r on r.id = f.report_id")
+        if "常委会会议" in (subject or "") or "常委会会议" in clause(text, start, end)
+    }
     assert expected and {f["id"] for f in facts} == expected
 
 

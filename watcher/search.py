@@ -91,14 +91,33 @@ def _phrase(term: str) -> str | None:
 INDEX_SOURCES = {
     "reports": "SELECT t.id, t.title, t.text FROM reports t",
     "sentences": "SELECT t.id, t.text FROM sentences t",
-    "facts": "SELECT t.id, t.subject, s.text FROM facts t LEFT JOIN sentences s ON s.id = t.sentence_id",
+    "facts": 'SELECT t.id, t.subject, r.text, t.start, t."end" FROM facts t JOIN reports r ON r.id = t.report_id',
 }
+CLAUSE_ENDS = set("，,；;：:。！？!?\n")
+CLAUSE_LIMIT = 60
+
+
+def clause(text: str, start: int, end: int) -> str:
+    """The clause of ``text`` around ``text[start:end]``: out to the nearest clause punctuation
+    either side (at most ``CLAUSE_LIMIT`` characters each way). A fact's evidence in the index."""
+    a, b = start, end
+    while a > 0 and start - a < CLAUSE_LIMIT and text[a - 1] not in CLAUSE_ENDS:
+        a -= 1
+    while b < len(text) and b - end < CLAUSE_LIMIT and text[b] not in CLAUSE_ENDS:
+        b += 1
+    return text[a:b]
+
+
+def _shape(table: str, row: Sequence) -> tuple:
+    if table == "facts":
+        return (row[0], row[1], clause(row[2] or "", row[3], row[4]))
+    return tuple(row)
 
 
 def indexed_rows(conn: sqlite3.Connection, table: str, document_id: str) -> list[tuple]:
     """One document's rows of ``table`` as its index holds them."""
     where = "t.document_id = ?" if table == "reports" else "t.report_id IN (SELECT id FROM reports WHERE document_id = ?)"
-    return [tuple(r) for r in conn.execute(f"{INDEX_SOURCES[table]} WHERE {where}", (document_id,))]
+    return [_shape(table, r) for r in conn.execute(f"{INDEX_SOURCES[table]} WHERE {where}", (document_id,))]
 
 
 def _index_rows(rows: Iterable[Sequence]) -> list[tuple]:
@@ -128,7 +147,7 @@ def rebuild_index(conn: sqlite3.Connection, table: str, batch: int = 2000) -> No
     conn.execute(f"INSERT INTO {table}_fts ({table}_fts) VALUES ('delete-all')")
     cursor = conn.execute(INDEX_SOURCES[table])
     while rows := cursor.fetchmany(batch):
-        add_to_index(conn, table, rows)
+        add_to_index(conn, table, [_shape(table, row) for row in rows])
 
 
 def _terms(query: str | None) -> list[str]:

@@ -22,7 +22,7 @@ from schema.tables import SEARCH_INDEXES, migrate
 from schema.vocabulary import Vocabulary
 from watcher.extract.keywords import CORPUS_MIN_DOCUMENTS, corpus_idf, rank_keywords
 from watcher.ids import Ids
-from watcher.search import add_to_index, indexed_rows, remove_from_index
+from watcher.search import add_to_index, clause, indexed_rows, remove_from_index
 from watcher.texts import between, whole
 
 # Tables holding one report's extracted rows, children before parents for deletion.
@@ -363,12 +363,12 @@ class Store:
         self._insert_many("facts", facts)
         for table in ("citations", "phrases", "people"):
             self._insert_many(table, ids.give(table, children[table]))
-        evidence = {r["id"]: r["text"] for r in sentences}
+        texts = {r["id"]: r["text"] for r in report_rows}
         self._insert_many("keywords", children["keywords"])
         return {
             "reports": [(r["id"], r["title"], r["text"]) for r in report_rows],
             "sentences": [(r["id"], r["text"]) for r in sentences],
-            "facts": [(r["id"], r["subject"], evidence.get(r["sentence_id"])) for r in facts],
+            "facts": [(r["id"], r["subject"], clause(texts[r["report_id"]], r["start"], r["end"])) for r in facts],
         }
 
     def _insert_many(self, table: str, rows: list[dict]) -> None:
