@@ -36,6 +36,11 @@ class Store:
         self.pause_before_commit = pause_before_commit
 
     def close(self) -> None:
+        """Fold the write-ahead log into the .db file first, so the file alone is complete."""
+        try:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass  # a reader still holds the log; SQLite folds it in when the last connection closes
         self.conn.close()
 
     # -- reading -------------------------------------------------------------------------
