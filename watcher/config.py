@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     pause_before_commit: float = Field(
         0.0, ge=0, description="Fault injection for crash tests: wait this long before each commit"
     )
+    pause_before_move: float = Field(
+        0.0, ge=0, description="Fault injection for crash tests: wait this long before moving a stored file"
+    )
 
     @property
     def processed_dir(self) -> Path:

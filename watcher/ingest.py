@@ -186,6 +186,9 @@ class Ingestor:
         """Stored files are never quarantined: a refused move is retried, the rows stay."""
         if not self._movable(path):
             return None
+        if self.settings.pause_before_move:  # fault-injection point for the crash tests
+            print("moving", flush=True)
+            time.sleep(self.settings.pause_before_move)
         try:
             return move_into(path, folder, sha256[:8])
         except OSError as error:

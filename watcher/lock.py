@@ -45,8 +45,11 @@ def claim(what: str, path: Path, place: Path):
                 f"report-inbox is already running on the {what} {place} ({_holder(path)}); "
                 "stop it first or choose another folder and database."
             ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        except OSError:
+            pass  # a full disk: the lock holds all the same, only the pid is not shown
         yield path
     finally:
         os.close(fd)  # releases the lock
