@@ -321,3 +321,39 @@ def test_the_database_file_alone_is_complete_after_the_service_stops(settings, t
         assert conn.execute("select count(*) from documents").fetchone() == (len(fixture_reports()),)
         assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
     reader.close()
+
+
+@pytest.mark.slow
+def test_ingest_gives_up_on_a_refused_move_without_losing_or_repeating(settings):
+    settings.inbox.mkdir(parents=True)
+    path = settings.inbox / "stuck.txt"
+    shutil.copy(REPORT, path)
+    command = ["ingest", str(path), "--move", "--inbox", str(settings.inbox), "--db", str(settings.db)]
+    with immutable(path):
+        result = CliRunner().invoke(cli, command)
+    assert result.exit_code == 1
+    assert "1 left in place" in result.output and "retry" in result.output
+    assert rows(settings, "select status from ingest_log") == [("ingested",)]
+    again = CliRunner().invoke(cli, command)
+    assert again.exit_code == 0 and not path.exists()
+    assert listing(settings.processed_dir) == [b"stuck.txt"]
+    assert rows(settings, "select status from ingest_log") == [("ingested",)]
+
+
+@pytest.mark.slow
+def test_serve_leaves_a_complete_database_file_while_readers_stay(settings, tmp_path):
+    from conftest import Service, get_json
+
+    service = Service(settings.inbox, settings.db)
+    service.wait_until_up()
+    reader = sqlite3.connect(settings.db)  # another program that keeps the database open
+    reader.execute("select count(*) from documents").fetchone()
+    shutil.copy(REPORT, settings.inbox / REPORT.name)
+    wait_for(lambda: get_json(f"{service.base}/reports/documents.json?_shape=array") != [], 30)
+    assert service.stop() == 0
+    wal = settings.db.with_name(settings.db.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    shutil.copy(settings.db, tmp_path / "alone.db")
+    with sqlite3.connect(tmp_path / "alone.db") as conn:
+        assert conn.execute("select count(*) from documents").fetchone() == (1,)
+    reader.close()
