@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import fixture_reports
+from conftest import fixture_reports, free_port
 from machine import fill, small_disk, unprivileged
 
 pytestmark = pytest.mark.slow
@@ -161,6 +161,22 @@ def test_kill_9_during_a_move_across_filesystems(tmp_path):
             assert service.stop() == 0
 
 
+def test_kill_9_during_a_quarantine_move(tmp_path):
+    inbox, db, files = tmp_path / "inbox", tmp_path / "db" / "reports.db", BAD
+    drop(inbox, files)
+    for _ in range(2):
+        service = Watch(inbox, db, tmp_path / "logs", {"REPORT_INBOX_PAUSE_BEFORE_MOVE": "30"})
+        service.wait_for("moving")
+        service.kill()
+    with sqlite3.connect(db) as conn:  # the reason is recorded before the move
+        assert conn.execute("select count(*) from ingest_log where status = 'failed'").fetchone()[0] >= 1
+    service = Watch(inbox, db, tmp_path / "logs")
+    try:
+        settle_accounts(inbox, db, files, service)
+    finally:
+        assert service.stop() == 0
+
+
 def test_disk_full_under_the_database(tmp_path):
     inbox, files = tmp_path / "inbox", {**reports(4), **BAD}
     with small_disk(tmp_path / "db", "24m") as folder:
@@ -267,6 +283,13 @@ def test_a_second_instance_exits_and_the_first_takes_everything(tmp_path):
         message = second.output()
         assert message.count("\n") == 1 and "already running" in message
         assert f"process {first.process.pid}" in message and "Traceback" not in message
+        served = subprocess.run(
+            [sys.executable, "-m", "watcher", "serve", "--inbox", str(inbox), "--db", str(tmp_path / "x.db"),
+             "--port", str(free_port())],
+            capture_output=True, text=True, timeout=60,
+        )
+        assert served.returncode == 2 and "already running on the inbox" in served.stderr
+        assert served.stderr.count("\n") == 1
         drop(inbox, files)
         settle_accounts(inbox, db, files, first)
     finally:

@@ -22,7 +22,7 @@ from watcher.errors import EnvironmentFault, FileFault, describe, is_environment
 from watcher.extract.segment import cached_segmenter
 from watcher.files import NotAFile, check, move_into, read_regular, stored_name
 from watcher.pipeline import extract_reports, extractor_version, read_text
-from watcher.quarantine import quarantine
+from watcher.quarantine import logged_failure, quarantine
 from watcher.retry import retrying
 from watcher.startup import database_errors, open_store
 from watcher.store import Store
@@ -51,8 +51,6 @@ class Ingestor:
         self.store.sync_indicators(self.vocabulary)
         self._idf: dict[str, float] | None = None
         self._idf_reports = 0
-        # Failures already logged whose move to failed/ was refused: retried without a second row.
-        self._unmoved: dict[Path, tuple[str | None, str]] = {}
 
     def corpus_idf(self) -> dict[str, float] | None:
         """Keyword IDF from the stored reports once there are enough; refreshed as the corpus grows."""
@@ -161,34 +159,37 @@ class Ingestor:
 
     def _fail(self, path, sha256, reason, started_at, clock) -> IngestResult:
         """Log the failure first, so the reason is kept even if the move below is refused."""
-        if self._unmoved.get(path) != (sha256, reason):
+        movable = self._movable(path)
+        # A failure logged before its move was refused or interrupted: only the move is retried.
+        if not (movable and logged_failure(self.store.conn, stored_name(path), sha256, reason)):
             try:
                 self.store.log(_log_entry(path, sha256, "failed", reason, started_at, clock))
             except sqlite3.Error as error:
                 if is_environmental(error):
                     raise EnvironmentFault(f"could not record the failure ({reason}): {error}") from error
                 raise
-        if not self._movable(path):
+        if not movable:
             return IngestResult(path, "failed", reason)
+        self._pause_before_move()
         tag = (sha256 or hashlib.sha256(os.fsencode(path)).hexdigest())[:8]
         try:
             destination = quarantine(path, self.settings.failed_dir, reason, tag)
         except OSError as error:
             if not os.path.lexists(path):
-                self._unmoved.pop(path, None)
                 return IngestResult(path, "failed", reason)
-            self._unmoved[path] = (sha256, reason)
             raise EnvironmentFault(f"failed ({reason}), and could not be moved to failed/: {describe(error)}") from error
-        self._unmoved.pop(path, None)
         return IngestResult(path, "failed", reason, 0, destination)
+
+    def _pause_before_move(self) -> None:
+        if self.settings.pause_before_move:  # fault-injection point for the crash tests
+            print("moving", flush=True)
+            time.sleep(self.settings.pause_before_move)
 
     def _move(self, path: Path, sha256: str, folder: Path) -> Path | None:
         """Stored files are never quarantined: a refused move is retried, the rows stay."""
         if not self._movable(path):
             return None
-        if self.settings.pause_before_move:  # fault-injection point for the crash tests
-            print("moving", flush=True)
-            time.sleep(self.settings.pause_before_move)
+        self._pause_before_move()
         try:
             return move_into(path, folder, sha256[:8])
         except OSError as error:

@@ -19,6 +19,14 @@ log = logging.getLogger("report_inbox")
 REASON_SUFFIX = ".error.txt"
 
 
+def logged_failure(conn, path: str, sha256: str | None, reason: str) -> bool:
+    """Whether the newest log row for ``path`` is this very failure (same bytes, same reason)."""
+    row = conn.execute(
+        "SELECT sha256, status, detail FROM ingest_log WHERE path = ? ORDER BY id DESC LIMIT 1", (path,)
+    ).fetchone()
+    return row == (sha256, "failed", reason)
+
+
 def reason_text(name: str, reason: str) -> str:
     return (
         f"{stored_name(name)} could not be ingested: {reason}\n"
