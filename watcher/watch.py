@@ -189,6 +189,7 @@ class Watcher:
                 st = path.lstat()
             except FileNotFoundError:
                 del self.pending[path]
+                self.attempts.pop(path, None)
                 continue
             kind = kind_of(st.st_mode)
             if kind not in ("file", "symbolic link"):
