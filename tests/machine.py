@@ -3,9 +3,11 @@ an unprivileged user. Each skips the test, with the reason, where the machine do
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -76,4 +78,11 @@ def unprivileged() -> list[str]:
     prefix = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
     if _run(*prefix, "true").returncode != 0:
         pytest.skip("setpriv cannot switch to the user nobody here")
+    probe = "import multiprocessing as m\nif __name__ == '__main__':\n    m.get_context('forkserver').Pool(1).map(abs, [1])"
+    uses_workers = importlib.util.find_spec("watcher.pool") is not None
+    if uses_workers and _run(*prefix, sys.executable, "-c", probe).returncode != 0:
+        pytest.skip(
+            "Python's multiprocessing cannot start worker processes as the user nobody here "
+            "(its helper process exits at once), and the service needs them"
+        )
     return prefix

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import fixture_reports, free_port
-from machine import fill, small_disk, unprivileged
+from machine import fill, immutable, small_disk, unprivileged
 
 pytestmark = pytest.mark.slow
 
@@ -239,6 +239,29 @@ def test_a_database_lock_held_for_30_s(tmp_path):
 
 
 def test_a_file_the_service_may_read_but_not_move(tmp_path):
+    inbox, db, files = tmp_path / "inbox", tmp_path / "db" / "reports.db", reports(2)
+    drop(inbox, files)
+    stuck = inbox / next(iter(files))
+    with immutable(stuck):  # no rename or unlink, for root too
+        service = Watch(inbox, db, tmp_path / "logs")
+        try:
+            service.wait_for("stays in the inbox")
+            time.sleep(5)  # several retries
+            with sqlite3.connect(db) as conn:
+                assert conn.execute("select count(*) from documents").fetchone() == (2,)
+                assert conn.execute("select count(*) from ingest_log").fetchone() == (2,)
+            assert stuck.exists() and not (inbox / "failed").exists()
+            assert _copies(inbox / "processed", stuck.read_bytes()) == 0
+        except BaseException:
+            service.stop()
+            raise
+    try:
+        settle_accounts(inbox, db, files, service)  # released: only the move is done
+    finally:
+        assert service.stop() == 0
+
+
+def test_a_file_another_user_owns_the_folder_of(tmp_path):
     prefix = unprivileged()
     base = Path(tempfile.mkdtemp(prefix="report-inbox-unmovable-"))
     try:
