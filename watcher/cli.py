@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import sys
 import threading
 from pathlib import Path
 
@@ -33,7 +34,7 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except StartupError as error:
             click.echo(f"report-inbox: {error}", err=True)
-            ctx.exit(2)
+            sys.exit(2)
 
 
 def inbox_option(f):
