@@ -24,7 +24,7 @@ from watchdog.observers import Observer
 from watcher.config import Settings
 from watcher.errors import EnvironmentFault
 from watcher.files import kind_of, printable
-from watcher.ingest import FORMATS, Ingestor
+from watcher.ingest import Ingestor
 from watcher.lock import single_instance
 from watcher.retry import backoff
 from watcher.startup import database_errors
@@ -176,7 +176,7 @@ class Watcher:
             root_path = Path(root)
             dirs[:] = [d for d in dirs if is_candidate(root_path / d, self.inbox)]
             for name in dirs:
-                if Path(name).suffix.lower() in FORMATS:
+                if Path(name).suffix:  # named like a file: say what is done with it
                     self._not_a_file(root_path / name, "folder")
             for name in files:
                 path = root_path / name
