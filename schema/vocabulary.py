@@ -35,6 +35,8 @@ class Vocabulary(BaseModel):
     topics: tuple[str, ...] = ()
     verbs: tuple[str, ...] = ()
     predicates: tuple[str, ...] = ()
+    activities: tuple[tuple[str, tuple[str, ...]], ...] = ()  # kinds of work a combined count merges
+    default_organ_kinds: tuple[str, ...] = ()  # organs an indicator belongs to unless it says
     formulas: tuple[str, ...] = ()
     stopwords: frozenset[str] = frozenset()
     fingerprint: str = ""  # changes whenever any vocabulary file changes
@@ -50,6 +52,8 @@ class Vocabulary(BaseModel):
             topics=tuple(specs.get("topics", [])),
             verbs=tuple(specs.get("verbs", [])),
             predicates=tuple(specs.get("predicates", [])),
+            activities=tuple((name, tuple(words)) for name, words in (specs.get("activities") or {}).items()),
+            default_organ_kinds=tuple(specs.get("default_organ_kinds", [])),
             formulas=tuple(formulas.get("formulas", [])),
             stopwords=frozenset(_read_lines(folder / "stopwords.txt")),
             fingerprint=_fingerprint(folder),

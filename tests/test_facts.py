@@ -53,7 +53,7 @@ def labelled(text):
         ("15件优秀代表建议受到常委会表彰。", []),
         ("转交办信访事项32件，办结27件，办结率为84.38%。",
          [("petitions_handled", 32), ("petition_completion_rate", 84.38)]),
-        ("受理群众来信来访25件次，办结率80%。", [("petition_completion_rate", 80)]),
+        ("受理群众来信来访25件次，办结率80%。", [("petitions_handled", 25), ("petition_completion_rate", 80)]),
         ("票决民生实事项目20个，总投资6.35亿元，已完成投资5.87亿元。",
          [("livelihood_projects", 20), ("livelihood_investment", 635_000_000)]),
         ("镇级人大代表票决民生实事项目100个，总投资9.09亿元。", []),

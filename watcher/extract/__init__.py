@@ -14,13 +14,16 @@ from watcher.extract.sections import split_sections, split_sentences
 EXTRACTOR_VERSION = "1"
 
 
-def extract(text: str, vocabulary: Vocabulary, idf: dict[str, float] | None = None) -> Extraction:
+def extract(
+    text: str, vocabulary: Vocabulary, idf: dict[str, float] | None = None, organ_kind: str | None = None
+) -> Extraction:
+    """``organ_kind`` is the report's (Report.organ_kind): indicators belong to kinds of organ."""
     sections = split_sections(text)
     sentences = split_sentences(text, sections)
     return Extraction(
         sections=sections,
         sentences=sentences,
-        facts=extract_facts(text, sentences, vocabulary),
+        facts=extract_facts(text, sentences, vocabulary, organ_kind),
         citations=extract_citations(text, sentences),
         phrases=extract_phrases(text, vocabulary),
         people=extract_people(text, sections),

@@ -24,10 +24,11 @@ UNITS = [
     "亩", "所", "处", "份", "轮", "户", "天", "台", "套", "支", "类", "项目", "%",
 ]
 UNIT_PATTERN = "|".join(re.escape(u) for u in sorted(set(UNITS), key=len, reverse=True))
-APPROX_BEFORE = "将近|大约|超过|近|约|逾|超"
-QUANTITY = re.compile(
-    rf"(?P<before>{APPROX_BEFORE})?"
-    rf"(?P<number>[0-9０-９]+(?:[.．][0-9０-９]+)?|[{CHINESE_NUMERAL}]+)"
+APPROX_BEFORE = ("将近", "大约", "超过", "近", "约", "逾", "超")
+# A number is found as one maximal run first, then its unit is tried once at the run's end:
+# a single pattern with the unit in it retries every position of a long run without one.
+NUMBER = re.compile(rf"[0-9０-９]+(?:[.．][0-9０-９]+)?|[{CHINESE_NUMERAL}]+")
+AFTER_NUMBER = re.compile(
     r"(?P<large>[万亿])?"
     r"(?P<about>余|多)?"
     r"(?P<large2>[万亿])?"
@@ -75,8 +76,11 @@ def parse_number(token: str) -> float | None:
 
 def find_quantities(text: str) -> list[Quantity]:
     found = []
-    for match in QUANTITY.finditer(text):
-        number = parse_number(match.group("number"))
+    for token in NUMBER.finditer(text):
+        match = AFTER_NUMBER.match(text, token.end())
+        if not match:
+            continue
+        number = parse_number(token.group())
         if number is None:
             continue
         unit = match.group("unit").translate(FULL_WIDTH)
@@ -94,14 +98,16 @@ def find_quantities(text: str) -> list[Quantity]:
         value = number * multiplier
         if not math.isfinite(value):
             continue
+        start = token.start()
+        before = next((w for w in APPROX_BEFORE if start >= len(w) and text.startswith(w, start - len(w))), "")
         found.append(
             Quantity(
                 value=value,
                 unit=unit,
-                approx=bool(match.group("before") or match.group("about")),
-                start=match.start(),
+                approx=bool(before or match.group("about")),
+                start=token.start() - len(before),
                 end=match.end(),
-                number_start=match.start("number"),
+                number_start=token.start(),
             )
         )
     for match in PERCENT_WORDS.finditer(text):
