@@ -34,6 +34,9 @@ RATE = re.compile(r"[\u4e00-\u9fff]{0,4}(?:率|度)")
 RATE_PART = re.compile(r"[^、和及与]+")
 SESSION = re.compile(r"次(?:会议|全会|常委会|全体会议)")
 NUMERAL_RUN = re.compile(rf"[{CHINESE_NUMERAL}]+")
+CONJUNCTIONS = ("和", "及", "与", "以及")
+PART_MARKER = "其中"  # opens a breakdown of the total before it
+FULL_STOP = "。！？!?\n"
 WINDOW = 80  # a subject is read from at most this many characters before its number
 AFTER = 30  # …and a counted noun after the unit from at most this many
 DEFAULT_ORGAN_KINDS = ("standing_committee", "congress", "presidium")
@@ -141,6 +144,16 @@ class _Subject:
     original: str  # in the text's own characters, for the record
 
 
+@dataclass(frozen=True)
+class _Previous:
+    """The count before, for lists: where it and its noun end, what it counted, its label."""
+
+    end: int
+    noun_end: int
+    subject: _Subject
+    indicator: str | None
+
+
 class _Positions:
     """Everything looked up per quantity, found once per text."""
 
@@ -156,6 +169,8 @@ class _Positions:
         self.topics = {
             word: [m.start() for m in re.finditer(re.escape(word), text)] for word in vocabulary.topics if word
         }
+        self.parts = [m.start() for m in re.finditer(PART_MARKER, text)]
+        self.full_stops = _positions_of(text, FULL_STOP)
         self.rules = rules
         self._words: dict[int | None, frozenset[str]] = {}
 
@@ -180,6 +195,15 @@ class _Positions:
         if index < len(self.item_breaks) and self.item_breaks[index] < end:
             return self.item_breaks[index]
         return None
+
+    def part_marker_between(self, start: int, end: int) -> bool:
+        index = bisect_left(self.parts, start)
+        return index < len(self.parts) and self.parts[index] < end
+
+    def next_full_stop(self, position: int) -> int:
+        """A breakdown opened by 其中 lasts to the full stop."""
+        index = bisect_left(self.full_stops, position)
+        return self.full_stops[index] if index < len(self.full_stops) else len(self.text)
 
     def topic(self, sentence_start: int, position: int) -> str | None:
         """The topic word ending nearest before ``position`` in the sentence (the longer on a tie:
@@ -211,25 +235,32 @@ def extract_facts(
     at = _Positions(matching, sentences, vocabulary, rules)
     quantities = find_quantities(matching)
     facts: list[Fact] = []
-    previous: tuple[int, _Subject] | None = None  # end of the last fact and its subject, for lists
+    previous: _Previous | None = None
+    breakdown: tuple[str, int] | None = None  # the total's indicator, and where its breakdown ends
     for index, quantity in enumerate(quantities):
         if _is_not_a_count(matching, quantity, at):
             continue
         sentence = at.sentence_at(quantity.start)
         sentence_start = sentence.start if sentence else 0
         clause_start = max(at.clause_start(quantity.start, sentence_start), quantity.start - WINDOW)
-        if previous and clause_start <= previous[0] <= quantity.start:
-            # the clause starts after the previous count and its own noun (1个代表之家为中心、13个…)
-            item_break = at.item_break_between(previous[0], quantity.start)
-            clause_start = item_break + 1 if item_break is not None else previous[0]
+        if previous and clause_start <= previous.end <= quantity.start:
+            # the clause starts after the previous count and its own noun (1个代表之家为中心、13个…;
+            # 3次专题询问和3项专题调研)
+            item_break = at.item_break_between(previous.end, quantity.start)
+            clause_start = item_break + 1 if item_break is not None else previous.end
+            if item_break is None and matching.endswith(CONJUNCTIONS, previous.end, previous.noun_end):
+                clause_start = previous.noun_end
         next_start = quantities[index + 1].start if index + 1 < len(quantities) else len(matching)
         after = _noun_after(matching, quantity.end, min(next_start, quantity.end + AFTER), vocabulary.predicates)
         topic = at.topic(sentence_start, quantity.start)
         words = at.sentence_words(sentence)
-        separator = matching[previous[0] : clause_start].strip() if previous and previous[0] <= clause_start else None
-        subjects = _subjects(text, matching, clause_start, quantity, after, previous, separator, vocabulary.verbs)
+        subjects = _subjects(text, matching, clause_start, quantity, after, previous, vocabulary.verbs)
+        if previous and previous.indicator and at.part_marker_between(previous.end, quantity.start):
+            breakdown = (previous.indicator, at.next_full_stop(quantity.start))
         for subject in subjects:
             indicator, rule = _label(rules, quantity.unit, subject.matching, words, topic, organ_kind)
+            if breakdown and indicator == breakdown[0] and quantity.start < breakdown[1]:
+                indicator, rule = None, None  # 共收到建议114件。其中，…类建议19件: a part, not the total
             facts.append(
                 Fact(
                     sentence_seq=sentence.seq if sentence else None,
@@ -244,7 +275,7 @@ def extract_facts(
                     end=quantity.end,
                 )
             )
-        previous = (quantity.end, subjects[-1])
+        previous = _Previous(quantity.end, after[1], subjects[-1], facts[-1].indicator)
     return facts
 
 
@@ -333,6 +364,10 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
         if not word:
             break
         start += len(word)
+    return start, _trailing_trimmed(text, start, end)
+
+
+def _trailing_trimmed(text: str, start: int, end: int) -> int:
     while end > start:
         if text[end - 1] in EDGE_MARKS:
             end -= 1
@@ -341,10 +376,10 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
         if not word:
             break
         end -= len(word)
-    return start, end
+    return end
 
 
-def _subjects(text, matching, clause_start, quantity, after, previous, separator, verbs) -> list[_Subject]:
+def _subjects(text, matching, clause_start, quantity, after, previous: _Previous | None, verbs) -> list[_Subject]:
     def span(start, end, tail=(0, 0)):
         return _Subject(matching[start:end] + matching[tail[0] : tail[1]], text[start:end] + text[tail[0] : tail[1]])
 
@@ -358,20 +393,21 @@ def _subjects(text, matching, clause_start, quantity, after, previous, separator
         if rates:
             return [span(clause_start + rates[-1].start(), clause_start + rates[-1].end())]
         return [span(*_trimmed(matching, clause_start, quantity.start))]
-    if previous and previous[0] == quantity.start and previous[1].matching:
+    noun = (after[0], _trailing_trimmed(matching, *after))
+    if previous and previous.end == quantity.start and previous.subject.matching:
         # 37批112人次, 8类23项民生实事: a second count of the same things
-        return [_Subject(previous[1].matching + matching[after[0] : after[1]], previous[1].original + text[after[0] : after[1]])]
-    subject = span(*_trimmed(matching, clause_start, quantity.start), after)
-    # 召开党组会议19次，主任会议20次: a sibling of the previous count (same head noun, in the
-    # same list) takes its verb.
-    if (
-        previous
-        and separator in ("", "，", ",", "、", "；", ";")
-        and subject.matching
-        and not subject.matching.startswith(tuple(verbs))
-    ):
-        earlier = previous[1]
+        earlier = previous.subject
+        return [_Subject(earlier.matching + matching[noun[0] : noun[1]], earlier.original + text[noun[0] : noun[1]])]
+    subject = span(*_trimmed(matching, clause_start, quantity.start), noun)
+    if previous and subject.matching and not subject.matching.startswith(tuple(verbs)):
+        separator = matching[previous.end : clause_start].strip() if previous.end <= clause_start else None
+        earlier = previous.subject
         verb = next((v for v in verbs if earlier.matching.startswith(v)), None)
-        if verb and earlier.matching[len(verb) :][-2:] == subject.matching[-2:]:
+        # 召开党组会议19次，主任会议20次: a sibling of the previous count (same head noun, in the
+        # same list) takes its verb; so does a count that continues the previous one's noun
+        # (收到120多万人次提出的380多万条意见建议).
+        sibling = separator in ("", "，", ",", "、", "；", ";") and earlier.matching[len(verb or "") :][-2:] == subject.matching[-2:]
+        continued = previous.noun_end == quantity.start
+        if verb and (sibling or continued):
             subject = _Subject(verb + subject.matching, earlier.original[: len(verb)] + subject.original)
     return [subject]
