@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 import yaml
@@ -10,6 +11,10 @@ import yaml
 from schema import SCHEMA_DIR
 from schema.models import Citation, Sentence
 
+CLAUSE_BREAKS = "，,；;：:。\n"
+TITLE_JOINERS = ("", "、", "和", "及", "与", "，")
+GOVERNED_REACH = 30
+GOVERNED = re.compile(r"[对就](?![照于比标象应])")  # 对《…》…开展执法检查, not 对照
 TITLE = re.compile(r"《([^《》\n]{1,80})》")
 DRAFT = re.compile(r"[（(]([^（）()]{1,12})[)）]$")
 NATIONAL = ("中华人民共和国", "全国人民代表大会", "国务院")
@@ -24,20 +29,37 @@ def citation_rules() -> dict:
 
 
 def extract_citations(text: str, sentences: list[Sentence]) -> list[Citation]:
+    """Each title with what was done with it; each sentence's action words are found once."""
+    starts = [s.start for s in sentences]  # sentences are in text order
+    actions: dict[int, list[tuple[int, str]]] = {}
     citations = []
+    run_end, governed = -1, False  # 对《…》《…》: titles in a row share the word governing the first
     for match in TITLE.finditer(text):
         title = re.sub(r"\s+", "", match.group(1))
         if not title:
             continue
-        sentence = next((s for s in sentences if s.start <= match.start() < s.end), None)
-        context = sentence.text if sentence else text[max(0, match.start() - 60) : match.end() + 60]
+        if text[run_end : match.start()] not in TITLE_JOINERS:
+            governed = _governed(text, match.start())
+        run_end = match.end()
+        index = bisect_right(starts, match.start()) - 1
+        sentence = sentences[index] if index >= 0 and match.start() < sentences[index].end else None
+        if sentence is not None:
+            if sentence.seq not in actions:
+                actions[sentence.seq] = _action_words(sentence.text)
+            offset = match.start() - sentence.start
+            action = _action_for(actions[sentence.seq], offset, offset + len(match.group()), governed)
+        else:
+            context_start = max(0, match.start() - 60)
+            context = text[context_start : match.end() + 60]
+            offset = match.start() - context_start
+            action = _action_for(_action_words(context), offset, offset + len(match.group()), governed)
         citations.append(
             Citation(
                 sentence_seq=sentence.seq if sentence else None,
                 title=title,
                 kind=kind_of(title),
                 level=level_of(title),
-                action=action_of(context, title),
+                action=action,
                 start=match.start(),
                 end=match.end(),
             )
@@ -72,15 +94,48 @@ def level_of(title: str) -> str | None:
 
 
 def action_of(sentence: str, title: str) -> str | None:
-    """The action named nearest the title in its sentence (before it, or right after it); words
-    inside titles (条例(修订草案)) do not count."""
-    position = sentence.find(title)
-    sentence = TITLE.sub(lambda m: "《" + "＿" * (len(m.group()) - 2) + "》", sentence)
-    best, distance = None, None
+    """The action done with ``title`` in ``sentence`` (see ``_action_for``)."""
+    position = sentence.find("《" + title + "》")
+    if position < 0:
+        return None
+    return _action_for(_action_words(sentence), position, position + len(title) + 2, _governed(sentence, position))
+
+
+@lru_cache(maxsize=1)
+def _action_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    action_of_word = {}
     for rule in citation_rules()["actions"]:
         for word in rule["words"]:
-            for match in re.finditer(re.escape(word), sentence):
-                gap = abs(match.start() - position) if position >= 0 else match.start()
-                if distance is None or gap < distance:
-                    best, distance = rule["action"], gap
-    return best
+            action_of_word.setdefault(word, rule["action"])
+    words = sorted(action_of_word, key=len, reverse=True)  # 审议通过 before 审议
+    return re.compile("|".join(map(re.escape, words))), action_of_word
+
+
+def _action_words(sentence: str) -> list[tuple[int, str]]:
+    """Where each action word stands in the sentence; words inside titles (条例(修订草案)) do not
+    count."""
+    pattern, action_of_word = _action_pattern()
+    masked = TITLE.sub(lambda m: "《" + "＿" * (len(m.group()) - 2) + "》", sentence)
+    return [(m.start(), action_of_word[m.group()]) for m in pattern.finditer(masked)]
+
+
+def _governed(text: str, start: int) -> bool:
+    """Whether 对/就 opens the clause before the title (looking back a bounded stretch)."""
+    lo = max(0, start - GOVERNED_REACH)
+    clause = max(text.rfind(c, lo, start) for c in CLAUSE_BREAKS)
+    return GOVERNED.search(text, max(lo, clause + 1), start) is not None
+
+
+def _action_for(words: list[tuple[int, str]], start: int, end: int, governed: bool) -> str | None:
+    """A title governed by 对/就 (对《…》《…》开展执法检查) takes the first action after it, even
+    when 贯彻 comes first; otherwise the action named nearest the title."""
+    if not words:
+        return None
+    positions = [p for p, _ in words]
+    index = bisect_left(positions, end)
+    if index < len(words) and governed:
+        return words[index][1]
+    nearest = min(
+        (i for i in (index - 1, index) if 0 <= i < len(words)), key=lambda i: abs(positions[i] - start)
+    )
+    return words[nearest][1]

@@ -73,6 +73,8 @@ class _Rules:
     sentence_words: tuple[str, ...]
     activities: re.Pattern | None  # words naming one kind of activity each, longest first
     activity_group: dict[str, str]
+    by_unit: dict[str, tuple[_Pattern, ...]]  # the patterns a unit can satisfy, in vocabulary order
+    any_unit: tuple[_Pattern, ...]
 
 
 @lru_cache(maxsize=8)
@@ -109,7 +111,11 @@ def _rules(vocabulary: Vocabulary) -> _Rules:
     words = sorted({w for p in patterns for w in p.sentence_has + p.sentence_not})
     group_of = {word: name for name, group in vocabulary.activities for word in group}
     alternation = "|".join(re.escape(w) for w in sorted(group_of, key=len, reverse=True))
-    return _Rules(tuple(patterns), tuple(words), re.compile(alternation) if alternation else None, group_of)
+    units = {u for p in patterns for u in p.units or ()}
+    by_unit = {u: tuple(p for p in patterns if p.units is None or u in p.units) for u in units}
+    any_unit = tuple(p for p in patterns if p.units is None)
+    activities = re.compile(alternation) if alternation else None
+    return _Rules(tuple(patterns), tuple(words), activities, group_of, by_unit, any_unit)
 
 
 @lru_cache(maxsize=1)
@@ -280,9 +286,10 @@ def extract_facts(
 
 
 def _label(rules: _Rules, unit: str, subject: str, words, topic, organ_kind) -> tuple[str | None, str | None]:
-    if _is_combined(rules, subject):
+    if not subject or _is_combined(rules, subject):
         return None, None  # 视察、调研和执法检查26次 counts several kinds of work at once
-    matched = [p for p in rules.patterns if p.matches(unit, subject, words, topic)]
+    candidates = rules.by_unit.get(unit, rules.any_unit)
+    matched = [p for p in candidates if p.matches(unit, subject, words, topic)]
     if len({p.key for p in matched}) != 1:
         return None, None
     if organ_kind is not None and organ_kind not in matched[0].organ_kinds:
@@ -399,7 +406,7 @@ def _subjects(text, matching, clause_start, quantity, after, previous: _Previous
         earlier = previous.subject
         return [_Subject(earlier.matching + matching[noun[0] : noun[1]], earlier.original + text[noun[0] : noun[1]])]
     subject = span(*_trimmed(matching, clause_start, quantity.start), noun)
-    if previous and subject.matching and not subject.matching.startswith(tuple(verbs)):
+    if previous and subject.matching and not _opens_with_a_verb(subject.matching, verbs):
         separator = matching[previous.end : clause_start].strip() if previous.end <= clause_start else None
         earlier = previous.subject
         verb = next((v for v in verbs if earlier.matching.startswith(v)), None)
@@ -411,3 +418,9 @@ def _subjects(text, matching, clause_start, quantity, after, previous: _Previous
         if verb and (sibling or continued):
             subject = _Subject(verb + subject.matching, earlier.original[: len(verb)] + subject.original)
     return [subject]
+
+
+def _opens_with_a_verb(subject: str, verbs) -> bool:
+    """提出的意见建议 opens with a relative clause (提出的), not with its own verb."""
+    verb = next((v for v in verbs if subject.startswith(v)), None)
+    return verb is not None and not subject.startswith("的", len(verb))
