@@ -14,6 +14,8 @@ from schema.models import Citation, Sentence
 CLAUSE_BREAKS = "，,；;：:。\n"
 TITLE_JOINERS = ("", "、", "和", "及", "与", "，")
 GOVERNED_REACH = 30
+GOVERNED_WORDS = 3  # action words looked at after a governed title
+LIGHT_VERBS = ("开展", "进行", "组织")
 GOVERNED = re.compile(r"[对就](?![照于比标象应])")  # 对《…》…开展执法检查, not 对照
 TITLE = re.compile(r"《([^《》\n]{1,80})》")
 DRAFT = re.compile(r"[（(]([^（）()]{1,12})[)）]$")
@@ -33,12 +35,12 @@ def extract_citations(text: str, sentences: list[Sentence]) -> list[Citation]:
     starts = [s.start for s in sentences]  # sentences are in text order
     actions: dict[int, list[tuple[int, str]]] = {}
     citations = []
-    run_end, governed = -1, False  # 对《…》《…》: titles in a row share the word governing the first
+    run_end, governed = None, False  # 对《…》《…》: titles in a row share the word governing the first
     for match in TITLE.finditer(text):
         title = re.sub(r"\s+", "", match.group(1))
         if not title:
             continue
-        if text[run_end : match.start()] not in TITLE_JOINERS:
+        if run_end is None or text[run_end : match.start()] not in TITLE_JOINERS:
             governed = _governed(text, match.start())
         run_end = match.end()
         index = bisect_right(starts, match.start()) - 1
@@ -111,12 +113,15 @@ def _action_pattern() -> tuple[re.Pattern, dict[str, str]]:
     return re.compile("|".join(map(re.escape, words))), action_of_word
 
 
-def _action_words(sentence: str) -> list[tuple[int, str]]:
-    """Where each action word stands in the sentence; words inside titles (条例(修订草案)) do not
-    count."""
+def _action_words(sentence: str) -> list[tuple[int, str, bool]]:
+    """Where each action word stands in the sentence, and whether a light verb (开展, 进行)
+    introduces it; words inside titles (条例(修订草案)) do not count."""
     pattern, action_of_word = _action_pattern()
     masked = TITLE.sub(lambda m: "《" + "＿" * (len(m.group()) - 2) + "》", sentence)
-    return [(m.start(), action_of_word[m.group()]) for m in pattern.finditer(masked)]
+    return [
+        (m.start(), action_of_word[m.group()], masked.endswith(LIGHT_VERBS, 0, m.start()))
+        for m in pattern.finditer(masked)
+    ]
 
 
 def _governed(text: str, start: int) -> bool:
@@ -126,15 +131,17 @@ def _governed(text: str, start: int) -> bool:
     return GOVERNED.search(text, max(lo, clause + 1), start) is not None
 
 
-def _action_for(words: list[tuple[int, str]], start: int, end: int, governed: bool) -> str | None:
-    """A title governed by 对/就 (对《…》《…》开展执法检查) takes the first action after it, even
-    when 贯彻 comes first; otherwise the action named nearest the title."""
+def _action_for(words: list[tuple[int, str, bool]], start: int, end: int, governed: bool) -> str | None:
+    """A title governed by 对/就 (对《…》《…》贯彻情况开展执法检查) takes the action a light verb
+    introduces after it, or else the first action after it, even when 贯彻 comes first; otherwise
+    the action named nearest the title."""
     if not words:
         return None
-    positions = [p for p, _ in words]
+    positions = [p for p, _, _ in words]
     index = bisect_left(positions, end)
     if index < len(words) and governed:
-        return words[index][1]
+        following = words[index : index + GOVERNED_WORDS]
+        return next((action for _, action, light in following if light), following[0][1])
     nearest = min(
         (i for i in (index - 1, index) if 0 <= i < len(words)), key=lambda i: abs(positions[i] - start)
     )
