@@ -237,6 +237,8 @@ def test_a_new_indicator_in_the_vocabulary_file_is_used(tmp_path):
         ("共受理信访事项50件，其中网上信访21件、来信14件。", [("petitions_handled", 50)]),
         ("收到代表建议86件，教育类建议20件，交通方面的建议15件。", [("suggestions_received", 86)]),
         ("省代表团共提出建议30件。", []),
+        # problems put right are problems resolved
+        ("督促推动19个问题整改到位。", [("issues_resolved", 19)]),
         # the same things counted in a second unit
         ("接待来访群众12批46人次。", [("constituent_visits", 46)]),
         # a count whose noun is joined to the next count by 和
