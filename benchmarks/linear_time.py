@@ -28,6 +28,7 @@ SHAPES = {
     "rates in one line": "办结率3%，",
     "quoted spans and counts": "“四个意识”召开会议3次",
     "titles in one sentence": "对《某某条例》",
+    "titles and actions": "对《某某条例》开展执法检查，",
     "short lines": "1\n",
     "report with no line breaks": "区人大常委会召开党组会议19次，主任会议20次，办结率92.8%，对《某某条例》开展执法检查。",
 }

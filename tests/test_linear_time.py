@@ -50,6 +50,7 @@ def growth(piece: str, size: int = SIZE) -> float:
         "建议办结率3%，",  # a rate after a rate
         "“四个意识”召开会议3次",  # quoted spans between counts, no line break
         "对《某某条例》",  # titles in one sentence
+        "对《某某条例》开展执法检查，",  # titles and action words in one sentence
         "1\n",  # short lines, each a heading
         "区人大常委会召开党组会议19次，主任会议20次，办结率92.8%，对《某某条例》开展执法检查。",
     ],

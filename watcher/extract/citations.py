@@ -137,12 +137,11 @@ def _action_for(words: list[tuple[int, str, bool]], start: int, end: int, govern
     the action named nearest the title."""
     if not words:
         return None
-    positions = [p for p, _, _ in words]
-    index = bisect_left(positions, end)
+    index = bisect_left(words, (end,))
     if index < len(words) and governed:
         following = words[index : index + GOVERNED_WORDS]
         return next((action for _, action, light in following if light), following[0][1])
     nearest = min(
-        (i for i in (index - 1, index) if 0 <= i < len(words)), key=lambda i: abs(positions[i] - start)
+        (i for i in (index - 1, index) if 0 <= i < len(words)), key=lambda i: abs(words[i][0] - start)
     )
     return words[nearest][1]
