@@ -224,6 +224,8 @@ def test_a_new_indicator_in_the_vocabulary_file_is_used(tmp_path):
         ("召开党组会议15次、常委会9次、主任会21次。",
          [("party_group_meetings", 15), ("standing_committee_meetings", 9), ("chair_meetings", 21)]),
         ("向常委会报告工作3次。", []),
+        ("审议意见提交常委会2次。", []),
+        ("全年召开区人大常委会6次。", [("standing_committee_meetings", 6)]),
         # surveys and petitions in other words
         ("开展专题调查6次。", [("inspections_surveys", 6)]),
         ("深入基层调查研究13次。", [("inspections_surveys", 13)]),

@@ -413,7 +413,7 @@ def _subjects(text, matching, clause_start, quantity, after, previous: _Previous
         # 召开党组会议19次，主任会议20次: a sibling of the previous count (same head noun, in the
         # same list) takes its verb; so does a count that continues the previous one's noun
         # (收到120多万人次提出的380多万条意见建议).
-        sibling = separator in ("", "，", ",", "、", "；", ";") and earlier.matching[len(verb or "") :][-2:] == subject.matching[-2:]
+        sibling = separator in ("", "，", ",", "、", "；", ";") and _head(earlier.matching[len(verb or "") :]) == _head(subject.matching)
         continued = previous.noun_end == quantity.start
         if verb and (sibling or continued):
             subject = _Subject(verb + subject.matching, earlier.original[: len(verb)] + subject.original)
@@ -424,3 +424,11 @@ def _opens_with_a_verb(subject: str, verbs) -> bool:
     """提出的意见建议 opens with a relative clause (提出的), not with its own verb."""
     verb = next((v for v in verbs if subject.startswith(v)), None)
     return verb is not None and not subject.startswith("的", len(verb))
+
+
+def _head(noun: str) -> str:
+    """The head word of a noun, enough to tell list siblings: 会议, and the abbreviated meeting
+    names (常委会, 主任会), all head as 会."""
+    if noun.endswith(("会议", "会")):
+        return "会"
+    return noun[-2:]
