@@ -202,6 +202,9 @@ def test_a_new_indicator_in_the_vocabulary_file_is_used(tmp_path):
         ("督办代表议案和建议406件。", []),
         ("听取审议监督工作报告和其他报告65个。", []),
         ("作出法律解释和有关问题的决定7件。", []),
+        ("开展集中视察、专题调研、执法检查共40次。", []),
+        # a kind of work named as the occasion does not combine
+        ("在执法检查中收集意见建议156条。", [("opinions_collected", 156)]),
         # 议案 are bills, not suggestions
         ("督办人大会议议案6件、代表建议388件。", [("suggestions_received", 388)]),
         ("大会期间代表提出议案12件。", []),

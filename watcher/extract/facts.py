@@ -35,6 +35,8 @@ RATE_PART = re.compile(r"[^、和及与]+")
 SESSION = re.compile(r"次(?:会议|全会|常委会|全体会议)")
 NUMERAL_RUN = re.compile(rf"[{CHINESE_NUMERAL}]+")
 CONJUNCTIONS = ("和", "及", "与", "以及")
+JOINERS = "、和及与或"
+COMBINED_GAP = 8  # characters between two kinds of work named together (、专题)
 PART_MARKER = "其中"  # opens a breakdown of the total before it
 FULL_STOP = "。！？!?\n"
 WINDOW = 80  # a subject is read from at most this many characters before its number
@@ -298,9 +300,19 @@ def _label(rules: _Rules, unit: str, subject: str, words, topic, organ_kind) -> 
 
 
 def _is_combined(rules: _Rules, subject: str) -> bool:
+    """Two kinds of work named together, side by side or joined (视察、专题调研和执法检查);
+    a kind named as the occasion (在执法检查中收集意见建议) does not combine."""
     if rules.activities is None:
         return False
-    return len({rules.activity_group[m.group()] for m in rules.activities.finditer(subject)}) > 1
+    last = None
+    for match in rules.activities.finditer(subject):
+        group = rules.activity_group[match.group()]
+        if last is not None and group != last[0]:
+            gap = subject[last[1] : match.start()]
+            if len(gap) <= COMBINED_GAP and (not gap or any(j in gap for j in JOINERS)):
+                return True
+        last = (group, match.end())
+    return False
 
 
 def _positions_of(text: str, characters: str) -> list[int]:
