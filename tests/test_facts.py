@@ -244,6 +244,8 @@ def test_a_new_indicator_in_the_vocabulary_file_is_used(tmp_path):
         ("省代表团共提出建议30件。", []),
         # problems put right are problems resolved
         ("督促推动19个问题整改到位。", [("issues_resolved", 19)]),
+        # a number of times before the verb phrase it counts
+        ("先后两次组织市、区人大代表视察、调研。", [("inspections_surveys", 2)]),
         # the same things counted in a second unit
         ("接待来访群众12批46人次。", [("constituent_visits", 46)]),
         # a count whose noun is joined to the next count by 和

@@ -259,7 +259,8 @@ def extract_facts(
             if item_break is None and matching.endswith(CONJUNCTIONS, previous.end, previous.noun_end):
                 clause_start = previous.noun_end
         next_start = quantities[index + 1].start if index + 1 < len(quantities) else len(matching)
-        after = _noun_after(matching, quantity.end, min(next_start, quantity.end + AFTER), vocabulary.predicates)
+        limit = min(next_start, quantity.end + AFTER)
+        after = _noun_after(matching, quantity.end, limit, vocabulary.predicates, vocabulary.verbs)
         topic = at.topic(sentence_start, quantity.start)
         words = at.sentence_words(sentence)
         subjects = _subjects(text, matching, clause_start, quantity, after, previous, vocabulary.verbs)
@@ -360,12 +361,14 @@ def _is_not_a_count(text: str, q: Quantity, at: _Positions) -> bool:
     return False
 
 
-def _noun_after(text: str, end: int, limit: int, predicates) -> tuple[int, int]:
+def _noun_after(text: str, end: int, limit: int, predicates, verbs) -> tuple[int, int]:
     """``召开9次常委会会议`` → 常委会会议: the counted noun when it follows the unit, up to
     its predicate (60件建议全部办结 → 建议) or the next count; it may open with a quotation
-    mark (3个“一府两院”报告) or a digit (2个2023年度报告)."""
+    mark (3个“一府两院”报告) or a digit (2个2023年度报告). A verb phrase after a number of
+    times (三次组织代表视察、调研) reads on over 、 to the clause's end."""
     stop = end
-    while stop < limit and text[stop] not in ITEM_BREAK:
+    breaks = CLAUSE_BREAK if text.startswith(verbs, end) else ITEM_BREAK
+    while stop < limit and text[stop] not in breaks:
         if stop > end and text.startswith(predicates, stop):
             break
         stop += 1
