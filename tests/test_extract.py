@@ -25,3 +25,13 @@ def test_extract_never_raises_and_offsets_slice_back(text):
 
 def test_empty_text():
     assert extract("", VOCABULARY).facts == []
+
+
+def test_the_organ_kind_decides_whether_facts_get_renda_indicators():
+    text = "全年向县委请示报告重大事项9次，收到代表建议40件，对《某某条例》开展执法检查。"
+    renda = extract(text, VOCABULARY, organ_kind="standing_committee")
+    court = extract(text, VOCABULARY, organ_kind="court")
+    assert [f.indicator for f in renda.facts] == ["reports_to_party_committee", "suggestions_received"]
+    assert [f.indicator for f in court.facts] == [None, None]
+    assert [f.value for f in court.facts] == [f.value for f in renda.facts]
+    assert [c.action for c in court.citations] == ["执法检查"]  # citations are the text's, whoever wrote it
