@@ -33,7 +33,7 @@ def extract_reports(
 ) -> list[tuple[Report, Extraction]]:
     return [
         (report, extract(report.text, vocabulary, idf=idf, organ_kind=report.organ_kind))
-        for report in split_reports(text)
+        for report in split_reports(text, vocabulary)
     ]
 
 

@@ -6,10 +6,8 @@ import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
-import yaml
-
-from schema import SCHEMA_DIR
 from schema.models import Citation, Sentence
+from schema.vocabulary import CitationRules, default_vocabulary
 
 CLAUSE_BREAKS = "，,；;：:。\n"
 TITLE_JOINERS = ("", "、", "和", "及", "与", "，")
@@ -25,13 +23,10 @@ CITY_END = re.compile(r"^[\u4e00-\u9fff]{2,5}?市(?![\u4e00-\u9fff]{0,6}?[区县
 DISTRICT = re.compile(r"^[\u4e00-\u9fff]{2,10}?[区县旗](?:人民|人大|委员会|常委会|关于|国土|政府|[\u4e00-\u9fff])")
 
 
-@lru_cache(maxsize=1)
-def citation_rules() -> dict:
-    return yaml.safe_load((SCHEMA_DIR / "citations.yaml").read_text(encoding="utf-8"))
-
-
-def extract_citations(text: str, sentences: list[Sentence]) -> list[Citation]:
+def extract_citations(text: str, sentences: list[Sentence], rules: CitationRules | None = None) -> list[Citation]:
     """Each title with what was done with it; each sentence's action words are found once."""
+    rules = rules or default_vocabulary().citations
+    words = _action_pattern(rules)
     starts = [s.start for s in sentences]  # sentences are in text order
     actions: dict[int, list[tuple[int, str]]] = {}
     citations = []
@@ -47,20 +42,20 @@ def extract_citations(text: str, sentences: list[Sentence]) -> list[Citation]:
         sentence = sentences[index] if index >= 0 and match.start() < sentences[index].end else None
         if sentence is not None:
             if sentence.seq not in actions:
-                actions[sentence.seq] = _action_words(sentence.text)
+                actions[sentence.seq] = _action_words(sentence.text, words)
             offset = match.start() - sentence.start
             action = _action_for(actions[sentence.seq], offset, offset + len(match.group()), governed)
         else:
             context_start = max(0, match.start() - 60)
             context = text[context_start : match.end() + 60]
             offset = match.start() - context_start
-            action = _action_for(_action_words(context), offset, offset + len(match.group()), governed)
+            action = _action_for(_action_words(context, words), offset, offset + len(match.group()), governed)
         citations.append(
             Citation(
                 sentence_seq=sentence.seq if sentence else None,
                 title=title,
-                kind=kind_of(title),
-                level=level_of(title),
+                kind=kind_of(title, rules),
+                level=level_of(title, rules),
                 action=action,
                 start=match.start(),
                 end=match.end(),
@@ -69,18 +64,18 @@ def extract_citations(text: str, sentences: list[Sentence]) -> list[Citation]:
     return citations
 
 
-def kind_of(title: str) -> str:
-    rules = citation_rules()
+def kind_of(title: str, rules: CitationRules | None = None) -> str:
+    rules = rules or default_vocabulary().citations
     core = title
     draft = DRAFT.search(core)
-    if draft and any(word in draft.group(1) for word in rules["drafts"]):
+    if draft and any(word in draft.group(1) for word in rules.drafts):
         core = core[: draft.start()]
     core = re.sub(r"[（(][^（）()]*[)）]$", "", core)  # (2021—2035年)
-    endings = [(len(e), rule["kind"]) for rule in rules["kinds"] for e in rule["endings"] if core.endswith(e)]
+    endings = [(len(e), rule.kind) for rule in rules.kinds for e in rule.endings if core.endswith(e)]
     return max(endings)[1] if endings else "other"  # the longest ending: 实施办法 is rules, not law
 
 
-def level_of(title: str) -> str | None:
+def level_of(title: str, rules: CitationRules | None = None) -> str | None:
     if title.startswith(NATIONAL):
         return "national"
     if PROVINCE_END.match(title):
@@ -90,33 +85,34 @@ def level_of(title: str) -> str | None:
             return "district"
     if CITY_END.match(title):
         return "municipal"
-    if kind_of(title) == "law" and not re.match(r"^[\u4e00-\u9fff]{2,8}?[省市区县]", title):
+    if kind_of(title, rules) == "law" and not re.match(r"^[\u4e00-\u9fff]{2,8}?[省市区县]", title):
         return "national"  # a law without a place name is a national law
     return None
 
 
-def action_of(sentence: str, title: str) -> str | None:
+def action_of(sentence: str, title: str, rules: CitationRules | None = None) -> str | None:
     """The action done with ``title`` in ``sentence`` (see ``_action_for``)."""
     position = sentence.find("《" + title + "》")
     if position < 0:
         return None
-    return _action_for(_action_words(sentence), position, position + len(title) + 2, _governed(sentence, position))
+    words = _action_words(sentence, _action_pattern(rules or default_vocabulary().citations))
+    return _action_for(words, position, position + len(title) + 2, _governed(sentence, position))
 
 
-@lru_cache(maxsize=1)
-def _action_pattern() -> tuple[re.Pattern, dict[str, str]]:
+@lru_cache(maxsize=8)
+def _action_pattern(rules: CitationRules) -> tuple[re.Pattern, dict[str, str]]:
     action_of_word = {}
-    for rule in citation_rules()["actions"]:
-        for word in rule["words"]:
-            action_of_word.setdefault(word, rule["action"])
+    for rule in rules.actions:
+        for word in rule.words:
+            action_of_word.setdefault(word, rule.action)
     words = sorted(action_of_word, key=len, reverse=True)  # 审议通过 before 审议
     return re.compile("|".join(map(re.escape, words))), action_of_word
 
 
-def _action_words(sentence: str) -> list[tuple[int, str, bool]]:
+def _action_words(sentence: str, words: tuple[re.Pattern, dict[str, str]]) -> list[tuple[int, str, bool]]:
     """Where each action word stands in the sentence, and whether a light verb (开展, 进行)
     introduces it; words inside titles (条例(修订草案)) do not count."""
-    pattern, action_of_word = _action_pattern()
+    pattern, action_of_word = words
     masked = TITLE.sub(lambda m: "《" + "＿" * (len(m.group()) - 2) + "》", sentence)
     return [
         (m.start(), action_of_word[m.group()], masked.endswith(LIGHT_VERBS, 0, m.start()))

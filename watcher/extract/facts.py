@@ -241,7 +241,7 @@ def extract_facts(
     matching = simplified(text)
     rules = _rules(vocabulary)
     at = _Positions(matching, sentences, vocabulary, rules)
-    quantities = find_quantities(matching)
+    quantities = find_quantities(matching, vocabulary.units)
     facts: list[Fact] = []
     previous: _Previous | None = None
     breakdown: tuple[str, int] | None = None  # the total's indicator, and where its breakdown ends
