@@ -176,7 +176,29 @@ def m004_organ_kind(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m001_spine, m002_extraction, m003_search, m004_organ_kind]
+def m009_whole_values(db: sqlite_utils.Database) -> None:
+    """facts.value: NUMERIC affinity instead of REAL, so a count is stored (and read by every
+    tool, exported as CSV and JSON) as 14, not 14.0; 92.8 stays a real number.
+
+    SQLite cannot ALTER a column's type. Declared types change no stored record, so the
+    declaration is rewritten in place (the procedure of SQLite's ALTER TABLE documentation),
+    which keeps the table's indexes, triggers and any later columns, then each stored value is
+    re-read with the new affinity."""
+    schema_version = db.execute("PRAGMA schema_version").fetchone()[0]
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'facts'").fetchone()[0]
+    if " value REAL" not in sql:
+        return
+    db.execute("PRAGMA writable_schema = ON")
+    db.execute(
+        "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'facts'",
+        (sql.replace(" value REAL", " value NUMERIC", 1),),
+    )
+    db.execute(f"PRAGMA schema_version = {schema_version + 1}")
+    db.execute("PRAGMA writable_schema = OFF")
+    db.execute("UPDATE facts SET value = value WHERE typeof(value) = 'real' AND value = cast(value AS INTEGER)")
+
+
+MIGRATIONS: list[Migration] = [m001_spine, m002_extraction, m003_search, m004_organ_kind, m009_whole_values]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from datasette.utils import tilde_encode as quote
 
@@ -34,6 +35,18 @@ def extra_css_urls():
     return ["/-/report-inbox-site.css"]
 
 
+@lru_cache(maxsize=1)
+def indicator_units() -> dict[str, str]:
+    """Unit of each indicator by key and by Chinese label: the columns of the indicator matrix."""
+    from schema.vocabulary import Vocabulary
+
+    units = {}
+    for indicator in Vocabulary.load().indicators:
+        if indicator.unit:
+            units[indicator.key] = units[indicator.label_zh or indicator.key] = indicator.unit
+    return units
+
+
 def _unit(row) -> str | None:
     try:
         return row["unit"]
@@ -50,6 +63,8 @@ def render_cell(row, value, column, table, database, datasette):
     if column == "value" and isinstance(value, (int, float)):
         unit = _unit(row)
         return format_value(value, unit) if unit in MONEY_UNITS or unit == "%" else plain(value)
+    if isinstance(value, (int, float)) and indicator_units().get(column) in (*MONEY_UNITS, "%"):
+        return format_value(value, indicator_units()[column])
     if isinstance(value, float) and value.is_integer():
         return plain(value)
     if column in PLACE_COLUMNS and isinstance(value, str) and value:
