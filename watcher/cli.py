@@ -39,9 +39,9 @@ def watch_options(f):
 class Cli(click.Group):
     """Bad arguments: one sentence and exit status 2, as sqlite-utils and Datasette users expect."""
 
-    def main(self, args=None, prog_name=None, **extra):
+    def main(self, args=None, prog_name=None, **extra):  # the name is always report-inbox
         try:
-            return super().main(args, prog_name or "report-inbox", standalone_mode=False, **extra)
+            return super().main(args, "report-inbox", standalone_mode=False, **extra)
         except click.exceptions.NoArgsIsHelpError as error:
             click.echo(error.format_message(), err=True)
             sys.exit(2)
