@@ -7,7 +7,7 @@ import math
 
 from markupsafe import Markup, escape
 
-from watcher.site.numbers import format_value
+from watcher.site.numbers import MONEY_UNITS, format_value, plain
 
 PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#eeca3b", "#9d755d")
 WIDTH, HEIGHT = 360, 170
@@ -30,6 +30,11 @@ def _ticks(low: float, high: float) -> tuple[list[float], float]:
         ticks.append(tick)
         tick += step
     return ticks, top
+
+
+def _axis_label(tick: float, unit: str | None) -> str:
+    """Axis labels carry % and 亿元/万元 (they change how the number reads), not 次 or 件."""
+    return format_value(round(tick, 6), unit) if unit in (*MONEY_UNITS, "%") else plain(round(tick, 6))
 
 
 def line_chart(series: dict[str, list[tuple[int, float]]], unit: str | None = None, title: str = "") -> Markup:
@@ -56,7 +61,7 @@ def line_chart(series: dict[str, list[tuple[int, float]]], unit: str | None = No
     for tick in ticks:
         y = py(tick)
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
-        parts.append(f'<text x="{LEFT - 4}" y="{y + 4:.1f}" text-anchor="end">{escape(format_value(round(tick, 6), unit))}</text>')
+        parts.append(f'<text x="{LEFT - 4}" y="{y + 4:.1f}" text-anchor="end">{escape(_axis_label(tick, unit))}</text>')
     step = max(1, len(xs) // 6)
     for x in xs[::step]:
         parts.append(f'<text x="{px(x):.1f}" y="{HEIGHT - 8}" text-anchor="middle">{x}</text>')
