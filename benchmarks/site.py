@@ -106,19 +106,23 @@ def main() -> None:
         district, city = conn.execute("select district, city from reports where id = ?", (report_id,)).fetchone()
         conn.close()
         quote = urllib.parse.quote
+        name = db.stem  # Datasette names the database after its file
         pages = {
-            "laws inspected query": "/reports/laws_inspected",
+            "laws inspected query": f"/{name}/laws_inspected",
             "district page": f"/-/place/{quote(district)}",
             "city page": f"/-/place/{quote(city)}",
             "report page": f"/-/report/{report_id}",
             "indicator page": "/-/indicator/standing_committee_meetings",
-            "search 民生实事 site-wide": f"/-/search?q={quote('民生实事')}",
+            "search 民生实事 site-wide (page)": f"/-/search?q={quote('民生实事')}",
+            "  its reports results (JSON)": f"/{name}/reports.json?_search={quote('民生实事')}&_size=5",
+            "  its sentences results (JSON)": f"/{name}/sentences.json?_search={quote('民生实事')}&_size=5",
             "dashboard page": "/-/dashboards/report-inbox",
-            "indicator matrix": "/reports/indicator_by_district_year",
+            "indicator matrix, one year": f"/{name}/indicator_by_district_year?year=2020",
         }
         first = fetch(f"{base}/-/download")
-        print(f"snapshot download, first (makes the snapshot): {first:.0f} ms")
-        pages["snapshot download (made)"] = "/-/download"
+        again = fetch(f"{base}/-/download")
+        size = (db.parent / "snapshots" / f"{db.stem}.db").stat().st_size / 1e6
+        print(f"snapshot download ({size:.0f} MB): {first:.0f} ms when it makes the snapshot, {again:.0f} ms when it is made")
         print(f"{'page':34} {'median':>8} {'p95':>8}  (ms, {args.rounds} rounds)")
         for name, path in pages.items():
             fetch(base + path)  # warm

@@ -70,7 +70,7 @@ def indicator_by_district_year(keys: list[str], labels: dict[str, str] | None = 
         "select r.district as 区县, r.city as 市, r.year as 年份,\n  "
         + columns
         + "\nfrom reports r left join facts f on f.report_id = r.id\n"
-        "where r.district is not null\n"
+        "where r.district is not null and (:year = 'all' or r.year = :year)\n"
         "group by r.province, r.city, r.district, r.year\n"
         "order by r.year desc, r.province, r.city, r.district"
     )
@@ -96,7 +96,7 @@ def datasette_metadata(db_name: str = "reports") -> dict:
     queries["indicator_by_district_year"] = {
         "title": "指标对比 · Indicators by district and year",
         "description": "One row per district and year, a column per indicator (schema/site.yaml lists them); "
-        "the largest value a report of that year states.",
+        "the largest value a report of that year states. year: a year, or all.",
         "sql": indicator_by_district_year(data["compared_indicators"], indicator_labels()),
     }
     dashboard = data["dashboard"]

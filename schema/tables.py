@@ -178,12 +178,15 @@ def m004_organ_kind(db: sqlite_utils.Database) -> None:
 
 def m009_whole_values(db: sqlite_utils.Database) -> None:
     """facts.value: NUMERIC affinity instead of REAL, so a count is stored (and read by every
-    tool, exported as CSV and JSON) as 14, not 14.0; 92.8 stays a real number.
+    tool, exported as CSV and JSON) as 14, not 14.0; 92.8 stays a real number. And indexes for
+    a district's or a city's reports (the place pages), which the province-first index cannot serve.
 
     SQLite cannot ALTER a column's type. Declared types change no stored record, so the
     declaration is rewritten in place (the procedure of SQLite's ALTER TABLE documentation),
     which keeps the table's indexes, triggers and any later columns, then each stored value is
     re-read with the new affinity."""
+    db.execute("CREATE INDEX IF NOT EXISTS reports_district_year ON reports(district, year, city, province)")
+    db.execute("CREATE INDEX IF NOT EXISTS reports_city_year ON reports(city, year, district, province)")
     schema_version = db.execute("PRAGMA schema_version").fetchone()[0]
     sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'facts'").fetchone()[0]
     if " value REAL" not in sql:

@@ -101,10 +101,12 @@ def place_page(conn: sqlite3.Connection, name: str) -> dict | None:
     )
     values = _rows(
         conn,
-        f"""select f.indicator, i.label_zh, i.label_en, f.unit, r.year,
-              coalesce(r.district, r.city, r.province) as place, f.value
-            from reports r join facts f on f.report_id = r.id join indicators i on i.key = f.indicator
-            where r.{column} = ?{keep} and r.year is not null""",
+        f"""select v.indicator, i.label_zh, i.label_en, i.unit, v.year, v.place, v.value
+            from (select f.indicator, r.year, coalesce(r.district, r.city, r.province) as place, max(f.value) as value
+                  from reports r join facts f on f.report_id = r.id
+                  where r.{column} = ?{keep} and r.year is not null and f.indicator is not null
+                  group by 1, 2, 3) v
+            join indicators i on i.key = v.indicator""",
         (name,),
     )
     indicators: dict[str, dict] = {}

@@ -13,6 +13,7 @@ from watcher.site import queries
 from watcher.site.charts import legend, line_chart
 
 SNAPSHOT_DIR = "snapshots"
+SNAPSHOT_MAX_AGE = 600  # seconds a snapshot is served after the database has changed
 
 
 def _database(datasette):
@@ -58,12 +59,17 @@ async def indicators(datasette, request):
 
 
 def _latest_snapshot(source: Path) -> Path:
-    """The snapshot beside the database, made again only when the database has changed since."""
+    """The snapshot beside the database: made again when the database has changed since, but at
+    most every SNAPSHOT_MAX_AGE seconds (a large database takes a while to copy)."""
+    import time
+
     target = source.parent / SNAPSHOT_DIR / f"{source.stem}.db"
     changed = max(
         (p.stat().st_mtime for p in (source, source.with_name(source.name + "-wal")) if p.exists()), default=0
     )
-    if not target.exists() or target.stat().st_mtime < changed:
+    if not target.exists():
+        export.snapshot(source, target)
+    elif target.stat().st_mtime < changed and time.time() - target.stat().st_mtime > SNAPSHOT_MAX_AGE:
         export.snapshot(source, target)
     return target
 
