@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -115,7 +116,6 @@ def main() -> None:
             "indicator page": "/-/indicator/standing_committee_meetings",
             "search 民生实事 site-wide (page)": f"/-/search?q={quote('民生实事')}",
             "  its reports results (JSON)": f"/{name}/reports.json?_search={quote('民生实事')}&_size=5",
-            "  its sentences results (JSON)": f"/{name}/sentences.json?_search={quote('民生实事')}&_size=5",
             "dashboard page": "/-/dashboards/report-inbox",
             "indicator matrix, one year": f"/{name}/indicator_by_district_year?year=2020",
         }
@@ -125,7 +125,11 @@ def main() -> None:
         print(f"snapshot download ({size:.0f} MB): {first:.0f} ms when it makes the snapshot, {again:.0f} ms when it is made")
         print(f"{'page':34} {'median':>8} {'p95':>8}  (ms, {args.rounds} rounds)")
         for name, path in pages.items():
-            fetch(base + path)  # warm
+            try:
+                fetch(base + path)  # warm
+            except urllib.error.HTTPError as error:
+                print(f"{name:34} failed: HTTP {error.code}")
+                continue
             times = sorted(fetch(base + path) for _ in range(args.rounds))
             p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
             print(f"{name:34} {statistics.median(times):8.1f} {p95:8.1f}")
