@@ -120,6 +120,7 @@ async def test_query_forms_offer_choices_and_say_what_to_type(site):
     assert "民生实事" in search and "0 results" not in search
     chosen = (await datasette.client.get("/reports/facts_of_indicator?indicator=appointments")).text
     assert '<option value="appointments" selected>' in chosen
+    assert "<mark>48人次</mark>" in chosen  # the evidence column marks the number it states
 
 
 @pytest.mark.asyncio

@@ -47,11 +47,15 @@ def indicator_units() -> dict[str, str]:
     return units
 
 
-def _unit(row) -> str | None:
+def _column(row, name: str):
     try:
-        return row["unit"]
+        return row[name]
     except (IndexError, KeyError):
         return None
+
+
+def _unit(row) -> str | None:
+    return _column(row, "unit")
 
 
 @hookimpl
@@ -67,6 +71,11 @@ def render_cell(row, value, column, table, database, datasette):
         return format_value(value, indicator_units()[column])
     if isinstance(value, float) and value.is_integer():
         return plain(value)
+    if column == "evidence" and isinstance(value, str):
+        raw = _column(row, "raw")
+        if raw and raw in value:
+            before, _, after = value.partition(raw)
+            return Markup(f"{escape(before)}<mark>{escape(raw)}</mark>{escape(after)}")
     if column in PLACE_COLUMNS and isinstance(value, str) and value:
         return Markup(f'<a href="/-/place/{quote(value)}">{escape(value)}</a>')
     if column == "indicator" and isinstance(value, str) and table != "indicators":
