@@ -72,9 +72,9 @@ def render_cell(row, value, column, table, database, datasette):
     if isinstance(value, float) and value.is_integer():
         return plain(value)
     if column == "evidence" and isinstance(value, str):
-        raw = _column(row, "raw")
-        if raw and raw in value:
-            before, _, after = value.partition(raw)
+        raw, at = _column(row, "raw"), _column(row, "evidence_offset")
+        if raw and isinstance(at, int) and value[at:at + len(raw)] == raw:
+            before, after = value[:at], value[at + len(raw):]
             return Markup(f"{escape(before)}<mark>{escape(raw)}</mark>{escape(after)}")
     if column in PLACE_COLUMNS and isinstance(value, str) and value:
         return Markup(f'<a href="/-/place/{quote(value)}">{escape(value)}</a>')
