@@ -7,6 +7,7 @@ databases in the field are upgraded in place.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import sqlite_utils
@@ -189,12 +190,13 @@ def m009_whole_values(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS reports_city_year ON reports(city, year, district, province)")
     schema_version = db.execute("PRAGMA schema_version").fetchone()[0]
     sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'facts'").fetchone()[0]
-    if " value REAL" not in sql:
+    declaration = re.compile(r"""([\s(,]["`\[]?value["`\]]?\s+)REAL\b""", re.I)
+    if not declaration.search(sql):
         return
     db.execute("PRAGMA writable_schema = ON")
     db.execute(
         "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'facts'",
-        (sql.replace(" value REAL", " value NUMERIC", 1),),
+        (declaration.sub(r"\1NUMERIC", sql, count=1),),
     )
     db.execute(f"PRAGMA schema_version = {schema_version + 1}")
     db.execute("PRAGMA writable_schema = OFF")

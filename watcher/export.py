@@ -9,10 +9,8 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from schema.tables import SEARCH_COLUMNS
-
-# Tables a reader takes away; the search index's shadow tables and its input columns stay behind.
-SKIPPED_SUFFIXES = ("_fts", "_fts_config", "_fts_data", "_fts_docsize", "_fts_idx", "_fts_content")
+# Columns that only feed the search index (character bigrams): not data a reader takes away.
+INDEX_ONLY_SUFFIX = "_bigrams"
 
 
 def snapshot(source: Path | str, target: Path | str) -> Path:
@@ -39,13 +37,18 @@ def snapshot(source: Path | str, target: Path | str) -> Path:
 
 
 def exported_tables(conn: sqlite3.Connection) -> list[str]:
-    names = [r[0] for r in conn.execute("select name from sqlite_master where type in ('table', 'view') order by name")]
-    return [n for n in names if not n.startswith("sqlite_") and not n.endswith(SKIPPED_SUFFIXES)]
+    """Tables and views, without search indexes (virtual tables) and the shadow tables behind them."""
+    rows = conn.execute("select name, type, coalesce(sql, '') from sqlite_master where type in ('table', 'view') order by name")
+    rows = list(rows)
+    virtual = [name for name, _, sql in rows if sql.upper().startswith("CREATE VIRTUAL TABLE")]
+    return [
+        name for name, _, _ in rows
+        if not name.startswith("sqlite_") and not any(name == v or name.startswith(v + "_") for v in virtual)
+    ]
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
-    hidden = set(SEARCH_COLUMNS.get(table, ()))
-    return [r[1] for r in conn.execute(f"PRAGMA table_info([{table}])") if r[1] not in hidden]
+    return [r[1] for r in conn.execute(f"PRAGMA table_info([{table}])") if not r[1].endswith(INDEX_ONLY_SUFFIX)]
 
 
 def _whole(value):
