@@ -77,6 +77,8 @@ async def test_place_page_charts_its_indicators_and_lists_its_reports(site):
     assert "常委会会议" in page and "11次" in page and "98.5%" in page and "3.2亿元" in page
     assert "凝心聚力谋发展" in page
     assert (await datasette.client.get("/-/place/nowhere")).status_code == 404
+    places = (await datasette.client.get("/-/places")).text
+    assert '<a href="/-/place/~E9~9D~92~E5~B1~B1~E5~8C~BA">青山区</a>' in places
 
 
 @pytest.mark.asyncio

@@ -196,3 +196,14 @@ def indicator_list(conn: sqlite3.Connection) -> list[dict]:
            from indicators i left join facts f on f.indicator = i.key
            group by i.key order by i.category, i.key""",
     )
+
+
+def place_list(conn: sqlite3.Connection) -> list[dict]:
+    """Provinces, their cities and districts, with how many reports each has."""
+    keep = canonical(conn)
+    return _rows(
+        conn,
+        f"""select r.province, r.city, r.district, count(*) as reports, min(r.year) as first_year, max(r.year) as last_year
+            from reports r where coalesce(r.province, r.city, r.district) is not null{keep}
+            group by r.province, r.city, r.district order by r.province, r.city, r.district""",
+    )

@@ -69,6 +69,11 @@ async def indicators(datasette, request):
     return await _page(datasette, request, "site_indicators.html", {"indicators": rows})
 
 
+async def places(datasette, request):
+    rows = await _database(datasette).execute_fn(queries.place_list)
+    return await _page(datasette, request, "site_places.html", {"places": rows})
+
+
 def _latest_snapshot(source: Path) -> Path:
     """The snapshot beside the database: made again when the database has changed since, but at
     most every SNAPSHOT_MAX_AGE seconds (a large database takes a while to copy)."""
@@ -126,6 +131,7 @@ ROUTES = [
     (r"^/-/place/(?P<name>[^/]+)$", place),
     (r"^/-/indicator/(?P<key>[^/]+)$", indicator),
     (r"^/-/indicators$", indicators),
+    (r"^/-/places$", places),
     (r"^/-/download$", download),
     (r"^/-/csv/(?P<table>[A-Za-z0-9_]+)\.csv$", table_csv),
 ]
