@@ -125,6 +125,11 @@ def test_researchers_walk(service, page, tmp_path):
         page.locator("a[href='/-/download']").first.click()
     saved = tmp_path / "downloaded.db"
     download_info.value.save_as(saved)
+    if shutil.which("sqlite3"):  # the command-line shell a reader would open it with
+        import subprocess
+
+        shell = subprocess.run(["sqlite3", str(saved), "select count(*) from documents"], capture_output=True, text=True)
+        assert shell.stdout.strip() == str(len(files)), shell.stderr
     conn = sqlite3.connect(saved)
     assert conn.execute("select count(*) from documents").fetchone()[0] == len(files)
     assert conn.execute("select count(*) from facts where indicator is not null").fetchone()[0] > 0
