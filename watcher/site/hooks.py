@@ -84,8 +84,8 @@ def render_cell(row, value, column, table, database, datasette):
         return Markup(f'<a href="/-/indicator/{quote(value)}">{escape(value)}</a>')
     if table == "reports" and column == "title" and isinstance(value, str):
         try:
-            return Markup(f'<a href="/-/report/{int(row["id"])}">{escape(value)}</a>')
-        except (IndexError, KeyError, TypeError, ValueError):
+            return Markup(f'<a href="/-/report/{quote(str(row["id"]))}">{escape(value)}</a>')
+        except (IndexError, KeyError):
             return None
     if table == "documents" and column == "id" and isinstance(value, str) and len(value) > 12:
         return Markup(f'<span title="{escape(value)}">{escape(value[:12])}</span>')

@@ -41,7 +41,7 @@ async def _page(datasette, request, template: str, context: dict) -> Response:
 
 
 async def report(datasette, request):
-    report_id = int(request.url_vars["id"])
+    report_id = tilde_decode(request.url_vars["id"])  # a number today; any stable id works
     data = await _database(datasette).execute_fn(lambda conn: queries.report_page(conn, report_id))
     if data is None:
         raise NotFound(f"No report {report_id}")
@@ -127,7 +127,7 @@ async def table_csv(datasette, request):
 
 
 ROUTES = [
-    (r"^/-/report/(?P<id>\d+)$", report),
+    (r"^/-/report/(?P<id>[^/]+)$", report),
     (r"^/-/place/(?P<name>[^/]+)$", place),
     (r"^/-/indicator/(?P<key>[^/]+)$", indicator),
     (r"^/-/indicators$", indicators),
