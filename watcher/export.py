@@ -21,18 +21,22 @@ def snapshot(source: Path | str, target: Path | str) -> Path:
     fd, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     os.close(fd)
     os.unlink(partial)  # VACUUM INTO refuses an existing file
-    conn = sqlite3.connect(f"file:{Path(source).resolve()}?mode=ro", uri=True)
     try:
-        conn.execute("PRAGMA busy_timeout = 5000")
-        conn.execute("VACUUM INTO ?", (partial,))
-    finally:
-        conn.close()
-    out = sqlite3.connect(partial)
-    try:
-        out.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
-    finally:
-        out.close()
-    os.replace(partial, target)
+        conn = sqlite3.connect(f"file:{Path(source).resolve()}?mode=ro", uri=True)
+        try:
+            conn.execute("PRAGMA busy_timeout = 5000")
+            conn.execute("VACUUM INTO ?", (partial,))
+        finally:
+            conn.close()
+        out = sqlite3.connect(partial)
+        try:
+            out.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
+        finally:
+            out.close()
+        os.replace(partial, target)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
     return target
 
 
