@@ -146,6 +146,8 @@ async def test_csv_with_bom_for_excel(site):
     rows = list(csv.DictReader(io.StringIO(plain_csv.decode("utf-8"))))
     meetings = [r["value"] for r in rows if r["indicator"] == "standing_committee_meetings"]
     assert meetings and all("." not in v for v in meetings)
+    table_page = (await datasette.client.get("/reports/facts")).text
+    assert 'href="/-/csv/facts.csv?bom=1"' in table_page and 'href="/-/download"' in table_page
     reports = (await datasette.client.get("/-/csv/reports.csv")).text
     assert "text_bigrams" not in reports.splitlines()[0]
     assert (await datasette.client.get("/-/csv/nothing.csv")).status_code == 404
