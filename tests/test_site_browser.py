@@ -116,9 +116,12 @@ def test_researchers_walk(service, page, tmp_path):
     page.screenshot(path=str(ARTIFACTS / "walk-3-report.png"), full_page=True)
 
     page.goto(f"{base}/-/search?q={quote('民生实事')}")
-    page.wait_for_selector("table.rows-and-columns td", timeout=20_000)
-    assert page.get_by_text("民生实事").count() >= 1
-    page.screenshot(path=str(ARTIFACTS / "walk-4-search.png"))  # the viewport: results may run long
+    page.wait_for_selector("ol.search-hits li", timeout=20_000)
+    hits = page.locator("ol.search-hits li")
+    assert hits.count() >= 1
+    assert hits.first.locator("a").inner_text().strip()  # a title
+    assert hits.first.locator("mark", has_text="民生实事").count() >= 1  # an excerpt with the hit marked
+    page.screenshot(path=str(ARTIFACTS / "walk-4-search.png"), full_page=True)
 
     page.goto(f"{base}/")
     with page.expect_download() as download_info:

@@ -71,6 +71,19 @@ def write_csv(conn: sqlite3.Connection, table: str, target: Path, *, bom: bool =
     return target
 
 
+def _one_type(values: list) -> list:
+    """A Parquet column has one type; SQLite's may mix them. Whole numbers become integers,
+    numbers floats, and a column mixing text with anything else text."""
+    present = [v for v in values if v is not None]
+    if all(isinstance(v, (int, float)) for v in present):
+        if all(float(v).is_integer() for v in present):
+            return [None if v is None else int(v) for v in values]
+        return [None if v is None else float(v) for v in values]
+    if all(isinstance(v, bytes) for v in present):
+        return values
+    return [None if v is None else v if isinstance(v, str) else str(v) for v in values]
+
+
 def write_parquet(conn: sqlite3.Connection, table: str, target: Path) -> Path:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -80,11 +93,7 @@ def write_parquet(conn: sqlite3.Connection, table: str, target: Path) -> Path:
     rows = conn.execute(f"select {quoted} from [{table}]").fetchall()
     data = {name: [row[i] for row in rows] for i, name in enumerate(columns)}
     for name, values in data.items():
-        present = [v for v in values if v is not None]
-        if present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present) and all(
-            float(v).is_integer() for v in present
-        ):
-            data[name] = [None if v is None else int(v) for v in values]
+        data[name] = _one_type(values)
     pq.write_table(pa.table(data), target)
     return target
 
