@@ -100,6 +100,8 @@ async def test_tables_show_whole_numbers_rates_and_money_and_link_to_pages(site)
     assert rows and all(isinstance(r["value"], int) for r in rows)  # 11, not 11.0, in JSON too
     reports = (await datasette.client.get("/reports/reports")).text
     assert "/-/report/" in reports and "/-/place/" in reports
+    searched = (await datasette.client.get("/reports/reports", params={"_search": "履职"})).text
+    assert "<mark>履职</mark>" in searched and 'href="/-/report/' in searched  # the title both marked and linked
 
 
 @pytest.mark.asyncio

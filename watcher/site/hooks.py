@@ -47,6 +47,15 @@ def indicator_units() -> dict[str, str]:
     return units
 
 
+def _searched(text: str) -> Markup:
+    """The text with the hits of the search the page answers marked (none without a search)."""
+    from watcher.datasette_plugin import SEARCH
+    from watcher.search_page import marked
+
+    query = SEARCH.get()
+    return marked(text, query) if query else escape(text)
+
+
 def _column(row, name: str):
     try:
         return row[name]
@@ -84,7 +93,7 @@ def render_cell(row, value, column, table, database, datasette):
         return Markup(f'<a href="/-/indicator/{quote(value)}">{escape(value)}</a>')
     if table == "reports" and column == "title" and isinstance(value, str):
         try:
-            return Markup(f'<a href="/-/report/{quote(str(row["id"]))}">{escape(value)}</a>')
+            return Markup(f'<a href="/-/report/{quote(str(row["id"]))}">{_searched(value)}</a>')
         except (IndexError, KeyError):
             return None
     if table == "documents" and column == "id" and isinstance(value, str) and len(value) > 12:
