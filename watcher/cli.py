@@ -9,14 +9,32 @@ import threading
 from pathlib import Path
 
 import click
+from pydantic import ValidationError
 
 from watcher import __version__
 from watcher.config import Settings
+from watcher.errors import StartupError
 
 
 def _settings(**flags) -> Settings:
     """Flags given on the command line win over REPORT_INBOX_* variables."""
-    return Settings(**{name: value for name, value in flags.items() if value is not None})
+    try:
+        return Settings(**{name: value for name, value in flags.items() if value is not None})
+    except ValidationError as error:
+        problem = error.errors()[0]
+        name = ".".join(str(part) for part in problem["loc"]) or "settings"
+        raise StartupError(f"the setting {name} is not valid: {problem['msg'][0].lower()}{problem['msg'][1:]}.") from None
+
+
+class _Commands(click.Group):
+    """A start-up problem is one sentence on stderr and exit status 2, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except StartupError as error:
+            click.echo(f"report-inbox: {error}", err=True)
+            sys.exit(2)
 
 
 def inbox_option(f):
@@ -36,7 +54,7 @@ def watch_options(f):
     return db_option(inbox_option(f))
 
 
-class Cli(click.Group):
+class Cli(_Commands):
     """Bad arguments: one sentence and exit status 2, as sqlite-utils and Datasette users expect."""
 
     def main(self, args=None, prog_name=None, **extra):  # the name is always report-inbox
@@ -127,13 +145,17 @@ def watch(**flags):
 @inbox_option
 def ingest(paths, db, move, inbox):
     """Ingest files or folders once, with the watcher's pipeline and rules."""
+    from watcher.files import printable
     from watcher.ingest import ingest_paths
 
     summary = ingest_paths(_settings(db=db, inbox=inbox), paths, move=move, progress=True)
     click.echo(summary.line())
+    for result in summary.results:
+        if result.status == "skipped":
+            click.echo(f"skipped {printable(result.path)}: {result.detail}", err=True)
     if summary.failed:
         for result in summary.failures:
-            click.echo(f"failed {result.path}: {result.detail}", err=True)
+            click.echo(f"{result.status} {printable(result.path)}: {printable(result.detail)}", err=True)
         raise SystemExit(1)
 
 
