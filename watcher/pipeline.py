@@ -33,7 +33,12 @@ def extract_reports(
     text: str, vocabulary: Vocabulary, idf: dict[str, float] | None = None
 ) -> list[tuple[Report, Extraction]]:
     return [
-        (report, extract(report.text, vocabulary, idf=idf).model_copy(update={"signature": signature(report.text)}))
+        (
+            report,
+            extract(report.text, vocabulary, idf=idf, organ_kind=report.organ_kind).model_copy(
+                update={"signature": signature(report.text)}
+            ),
+        )
         for report in split_reports(text, vocabulary)
     ]
 
