@@ -161,3 +161,17 @@ def test_a_traditional_character_copy_is_a_copy(settings, tmp_path):
     [canonical] = [name for name, (target, _) in found.items() if target is None]
     [copy] = [name for name in found if name != canonical]
     assert found[copy][0] == canonical and found[copy][1] >= 0.9
+
+
+@pytest.mark.asyncio
+async def test_report_page_names_the_canonical_report_and_facts_show_provenance(settings, tmp_path):
+    from watcher.serve import make_datasette
+
+    ingest_paths(settings, [write(tmp_path, "a.txt", original_text()), write(tmp_path, "b.txt", reheadlined())])
+    with sqlite3.connect(settings.db) as conn:
+        copy, canonical = conn.execute("select id, duplicate_of from reports where duplicate_of is not null").fetchone()
+    datasette = make_datasette(settings)
+    page = (await datasette.client.get(f"/-/report/{copy}")).text
+    assert f'href="/-/report/{canonical}"' in page and "Copy of" in page
+    page = (await datasette.client.get(f"/-/report/{canonical}")).text
+    assert "Copy of" not in page and page.count('class="provenance"') > 5

@@ -37,6 +37,7 @@ def report_page(conn: sqlite3.Connection, report_id: int) -> dict | None:
     facts = _rows(
         conn,
         """select f.id, f.indicator, f.subject, f.value, f.unit, f.approx, f.raw, f.start, f."end",
+             f.rule, f.extractor_version, f.correction_id,
              i.label_zh, i.label_en, s.start as sentence_start, s."end" as sentence_end
            from facts f left join indicators i on i.key = f.indicator
            left join sentences s on s.id = f.sentence_id
@@ -193,7 +194,7 @@ def indicator_list(conn: sqlite3.Connection) -> list[dict]:
     return _rows(
         conn,
         """select i.key, i.label_zh, i.label_en, i.unit, i.category, count(f.id) as facts
-           from indicators i left join facts f on f.indicator = i.key
+           from indicators i left join canonical_facts f on f.indicator = i.key
            group by i.key order by i.category, i.key""",
     )
 
