@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -27,6 +28,19 @@ class Settings(BaseSettings):
     rescan: float = Field(60.0, gt=0, description="Seconds between full rescans of the inbox")
     vocabulary: Path = Field(
         SCHEMA_DIR, description="Folder holding indicators.yaml, formulas.yaml, userdict.txt, stopwords.txt"
+    )
+    jobs: int = Field(
+        default_factory=lambda: len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
+        ge=1, description="Worker processes that prepare files in parallel [number of cores]",
+    )
+    time_limit: float = Field(
+        120.0, ge=0, description="Seconds one file's prepare step may take before it fails (0: no limit)"
+    )
+    memory_limit: int = Field(
+        2048, ge=0, description="Megabytes a worker may add while preparing one file before it fails (0: no limit)"
+    )
+    scheduler: str | None = Field(
+        None, description="Dask scheduler address (tcp://HOST:PORT): prepare files on that cluster"
     )
     pause_before_commit: float = Field(
         0.0, ge=0, description="Fault injection for crash tests: wait this long before each commit"

@@ -7,6 +7,7 @@ in the inbox; taken again on restart, it is recognised by its sha256 as already 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import sqlite3
@@ -18,10 +19,14 @@ from pathlib import Path
 from schema.models import Document, IngestLogEntry
 from schema.vocabulary import Vocabulary
 from watcher.config import Settings
-from watcher.decode import DecodeError
 from watcher.extract.segment import cached_segmenter
-from watcher.pipeline import extract_reports, extractor_version, read_text
+from watcher.pool import Failed, make_pool
+from watcher.prepare import Job, Prepared
+from watcher.progress import Progress
 from watcher.store import Store
+from watcher.stream import stream
+
+log = logging.getLogger("report_inbox")
 
 FORMATS = {".txt": "txt", ".md": "md"}
 IDF_MIN_REPORTS = 50
@@ -40,7 +45,26 @@ class IngestResult:
     destination: Path | None = None
 
 
+@dataclass
+class Taken:
+    """A file read and hashed by the writer's side, on its way through a prepare step."""
+
+    path: Path
+    started_at: str
+    clock: float
+    sha256: str | None = None
+    size: int = 0
+
+
+@dataclass(frozen=True)
+class Skipped:
+    reason: str
+
+
 class Ingestor:
+    """Takes files in two steps: ``take`` (checks, read, hash; in the writer) hands a ``Job`` to the
+    prepare pool, and ``commit`` (the one writer) stores finished files in batches, then moves them."""
+
     def __init__(self, settings: Settings, store: Store, vocabulary: Vocabulary | None = None):
         self.settings = settings
         self.store = store
@@ -48,6 +72,8 @@ class Ingestor:
         self.store.sync_indicators(self.vocabulary)
         self._idf: dict[str, float] | None = None
         self._idf_reports = 0
+        self._pool = None
+        self._pool_idf = None
 
     def corpus_idf(self) -> dict[str, float] | None:
         """Keyword IDF from the stored reports once there are enough; refreshed as the corpus grows."""
@@ -58,63 +84,147 @@ class Ingestor:
             self._idf_reports = count
         return self._idf
 
+    @property
+    def pool(self):
+        """The prepare pool, started on first use; workers get the IDF once, not with each file."""
+        if self._pool is None:
+            self._pool_idf = self.corpus_idf()
+            self._pool = make_pool(self.settings, self.vocabulary, self._pool_idf)
+        return self._pool
+
+    def _refresh_idf(self) -> None:
+        if self._pool is not None and self.corpus_idf() is not self._pool_idf:
+            self._pool_idf = self._idf
+            self._pool.set_idf(self._idf)
+
     def warm_up(self) -> None:
-        """Load the segmenter and compile rules now, so the first dropped file is not slowed."""
-        extract_reports("区人大常委会召开常委会会议3次。", self.vocabulary)
+        """Start the workers now (each loads the segmenter once), so the first file is not slowed."""
+        self.pool.submit(Job("warm-up", "warm-up.txt", text="区人大常委会召开常委会会议3次。"), lambda _: None)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
 
     def ingest(self, path: Path, *, skip_known: bool = False) -> IngestResult:
-        """Take one file. ``skip_known`` (the watcher in keep-files mode, where the database is the
-        checkpoint) passes silently over bytes already stored or already failed."""
-        started_at = _now()
-        clock = time.perf_counter()
-        sha256 = None
+        """Take one file through the pool and the writer."""
+        return self.ingest_many([path], skip_known=skip_known)[0]
+
+    def ingest_many(self, paths, *, skip_known: bool = False, progress: bool = False) -> list[IngestResult]:
+        """Take many files: prepared in parallel, committed in batches as they finish, in that order."""
+        paths = list(paths)
+        meter = Progress("ingest", len(paths), sum(map(_size, paths))) if progress and len(paths) > 1 else None
+
+        def commit(items):
+            results = self.commit(items)
+            if meter is not None:
+                meter.advance(sum(taken.size for taken, _ in items), len(items))
+            return results
+
+        try:
+            taken = (self.take(path, skip_known=skip_known) for path in paths)
+            return stream(taken, self.pool, commit)
+        finally:
+            if meter is not None:
+                meter.close()
+
+    def take(self, path: Path, *, skip_known: bool = False) -> tuple[Taken, Job | Failed | Skipped | None]:
+        """The writer's half before preparing: checks, read, hash. ``skip_known`` (the watcher in
+        keep-files mode, where the database is the checkpoint) passes silently over bytes already
+        stored or already failed. ``None`` means the bytes are stored already: nothing to prepare."""
+        taken = Taken(path, _now(), time.perf_counter())
         try:
             data = self._read(path)
-            sha256 = hashlib.sha256(data).hexdigest()
-            if skip_known and (self.store.document(sha256) or self.store.failed_before(sha256)):
-                return IngestResult(path, "skipped", "already handled")
-            if self.store.document(sha256):
-                return self._finish(path, "duplicate", sha256, started_at, clock, "same bytes as a stored document")
-            try:
-                read = read_text(data)
-            except DecodeError as error:
-                raise IngestError(str(error)) from error
-            version = extractor_version(self.vocabulary)
-            try:
-                reports = extract_reports(read.text, self.vocabulary, idf=self.corpus_idf())
-            except Exception as error:  # an extractor bug must not stop the service
-                raise IngestError(f"could not extract records: {type(error).__name__}: {error}") from error
-            replaces = [d for d in self.store.documents_named(path.name) if d != sha256]
-            status = "replaced" if replaces else "ingested"
-            document = Document(
-                id=sha256, filename=path.name, path=str(path), size=len(data), encoding=read.encoding,
-                format=FORMATS[path.suffix.lower()], received_at=started_at, text=read.text,
-                extractor_version=version,
-            )
-            detail = f"{len(reports)} report(s)" + (f", replacing {len(replaces)} older version(s)" if replaces else "")
-            log = _log_entry(path, sha256, status, detail, started_at, clock)
-            try:
-                self.store.save(document, reports, log, replaces=replaces)
-            except sqlite3.Error as error:  # rolled back: nothing of the file is stored
-                raise IngestError(f"could not store the records: {error}") from error
-            return IngestResult(path, status, detail, len(reports), self._move(path, sha256, self.settings.processed_dir))
         except IngestError as error:
-            return self._fail(path, sha256, str(error), started_at, clock)
+            return taken, Failed(str(path), str(error))
         except OSError as error:
             if not os.path.lexists(path):
-                return IngestResult(path, "skipped", "file disappeared before it could be read")
-            return self._fail(path, sha256, f"could not read the file: {error.strerror or error}", started_at, clock)
+                return taken, Skipped("file disappeared before it could be read")
+            return taken, Failed(str(path), f"could not read the file: {error.strerror or error}")
+        taken.sha256, taken.size = hashlib.sha256(data).hexdigest(), len(data)
+        if skip_known and (self.store.document(taken.sha256) or self.store.failed_before(taken.sha256)):
+            return taken, Skipped("already handled")
+        if self.store.document(taken.sha256):
+            return taken, None
+        return taken, Job(str(path), path.name, data=data)
 
-    def reprocess(self) -> int:
+    def commit(self, items: list[tuple[Taken, Prepared | Failed | Skipped | None]]) -> list[IngestResult]:
+        """The one writer: every file of the batch in one transaction, each under its own
+        savepoint (all or nothing per file); files are moved only once the batch is committed."""
+        with self.store.batch():
+            decided = [self._store(taken, outcome) for taken, outcome in items]
+        results = [self._place(taken, *decision) for (taken, _), decision in zip(items, decided)]
+        self._refresh_idf()
+        return results
+
+    def _store(self, taken: Taken, outcome) -> tuple[str, str | None, int]:
+        path, sha256 = taken.path, taken.sha256
+        if isinstance(outcome, Skipped):
+            return "skipped", outcome.reason, 0
+        if isinstance(outcome, Failed):
+            return self._log(taken, "failed", outcome.reason)
+        if self.store.document(sha256):
+            return self._log(taken, "duplicate", "same bytes as a stored document")
+        replaces = [d for d in self.store.documents_named(path.name) if d != sha256]
+        status = "replaced" if replaces else "ingested"
+        document = Document(
+            id=sha256, filename=path.name, path=str(path), size=taken.size, encoding=outcome.encoding,
+            format=FORMATS[path.suffix.lower()], received_at=taken.started_at, text=outcome.text,
+            extractor_version=outcome.extractor_version,
+        )
+        detail = f"{len(outcome.reports)} report(s)" + (
+            f", replacing {len(replaces)} older version(s)" if replaces else ""
+        )
+        try:
+            self.store.save(document, outcome.reports, self._entry(taken, status, detail), replaces=replaces)
+        except sqlite3.Error as error:  # rolled back to the file's savepoint: nothing of it is stored
+            return self._log(taken, "failed", f"could not store the records: {error}")
+        return status, detail, len(outcome.reports)
+
+    def _log(self, taken: Taken, status: str, detail: str) -> tuple[str, str, int]:
+        self.store.log(self._entry(taken, status, detail))
+        return status, detail, 0
+
+    def _entry(self, taken: Taken, status: str, detail: str) -> IngestLogEntry:
+        return _log_entry(taken.path, taken.sha256, status, detail, taken.started_at, taken.clock)
+
+    def _place(self, taken: Taken, status: str, detail: str | None, reports: int) -> IngestResult:
+        """After the commit: stored files go to processed/, failed ones to failed/ with the reason."""
+        path, destination = taken.path, None
+        try:
+            if status == "failed":
+                destination = self._quarantine(path, detail)
+            elif status != "skipped":
+                destination = self._move(path, taken.sha256, self.settings.processed_dir)
+        except OSError as error:  # stored already: taken again, it is a duplicate and moved then
+            log.warning("could not move %s: %s", path, error.strerror or error)
+        return IngestResult(path, status, detail, reports, destination)
+
+    def reprocess(self, *, progress: bool = False) -> int:
         """Re-derive every document's rows from its stored text; returns how many were redone."""
         self.store.sync_indicators(self.vocabulary)
-        version = extractor_version(self.vocabulary)
-        count = 0
-        idf = self.corpus_idf()
-        for document_id, text in list(self.store.stored_texts()):
-            self.store.replace_reports(document_id, extract_reports(text, self.vocabulary, idf=idf), version)
-            count += 1
-        return count
+        texts = list(self.store.stored_texts())
+        meter = Progress("reprocess", len(texts), sum(len(t.encode()) for _, t in texts)) if progress else None
+
+        def commit(items):
+            done = 0
+            with self.store.batch():
+                for (document_id, size), outcome in items:
+                    if isinstance(outcome, Failed):
+                        log.warning("kept the old rows of %s: %s", document_id, outcome.reason)
+                        continue
+                    self.store.replace_reports(document_id, outcome.reports, outcome.extractor_version)
+                    done += 1
+            if meter is not None:
+                meter.advance(sum(size for (_, size), _ in items), len(items))
+            return [done]
+
+        jobs = (((d, len(t.encode())), Job(d, d, text=t)) for d, t in texts)
+        try:
+            return sum(stream(jobs, self.pool, commit))
+        finally:
+            if meter is not None:
+                meter.close()
 
     def _read(self, path: Path) -> bytes:
         if path.is_symlink():
@@ -132,10 +242,6 @@ class Ingestor:
                 )
             return handle.read(self.settings.max_file_size + 1)
 
-    def _finish(self, path, status, sha256, started_at, clock, detail) -> IngestResult:
-        self.store.log(_log_entry(path, sha256, status, detail, started_at, clock))
-        return IngestResult(path, status, detail, 0, self._move(path, sha256, self.settings.processed_dir))
-
     def _movable(self, path: Path) -> bool:
         """Only files inside the inbox are ever moved; a file named from elsewhere stays put."""
         if self.settings.keep_files:
@@ -146,20 +252,19 @@ class Ingestor:
             return False
         return True
 
-    def _fail(self, path, sha256, reason, started_at, clock) -> IngestResult:
-        destination = None
-        if self._movable(path):
-            folder = self.settings.failed_dir
-            folder.mkdir(parents=True, exist_ok=True)
-            destination = folder / path.name
-            _replace(path, destination)
-            (folder / f"{path.name}.error.txt").write_text(
-                f"{path.name} could not be ingested: {reason}\n"
-                f"Fix the file and drop it into the inbox again to retry.\n",
-                encoding="utf-8",
-            )
-        self.store.log(_log_entry(path, sha256, "failed", reason, started_at, clock))
-        return IngestResult(path, "failed", reason, 0, destination)
+    def _quarantine(self, path: Path, reason: str) -> Path | None:
+        if not self._movable(path) or not os.path.lexists(path):
+            return None
+        folder = self.settings.failed_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        destination = folder / path.name
+        _replace(path, destination)
+        (folder / f"{path.name}.error.txt").write_text(
+            f"{path.name} could not be ingested: {reason}\n"
+            f"Fix the file and drop it into the inbox again to retry.\n",
+            encoding="utf-8",
+        )
+        return destination
 
     def _move(self, path: Path, sha256: str, folder: Path) -> Path | None:
         if not self._movable(path):
@@ -184,6 +289,13 @@ def _log_entry(path, sha256, status, detail, started_at, clock) -> IngestLogEntr
         filename=path.name, path=str(path), sha256=sha256, status=status, detail=detail,
         started_at=started_at, duration_ms=round((time.perf_counter() - clock) * 1000, 3),
     )
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.lstat(path).st_size
+    except OSError:
+        return 0
 
 
 def _now() -> str:
@@ -232,25 +344,21 @@ def ingest_paths(settings: Settings, paths, *, move: bool = False, progress: boo
     settings = settings.model_copy(update={"keep_files": not move})
     files = expand_paths(paths)
     store = Store(settings.db)
+    ingestor = Ingestor(settings, store)
     try:
-        ingestor = Ingestor(settings, store)
-        results = []
-        if progress and len(files) > 10:
-            from tqdm import tqdm
-
-            files = tqdm(files, unit="file", desc="ingest")
-        for path in files:
-            results.append(ingestor.ingest(path))
-        return IngestSummary(results)
+        return IngestSummary(ingestor.ingest_many(files, progress=progress))
     finally:
+        ingestor.close()
         store.close()
 
 
-def reprocess_database(settings: Settings) -> int:
+def reprocess_database(settings: Settings, *, progress: bool = False) -> int:
     store = Store(settings.db)
+    ingestor = Ingestor(settings, store)
     try:
-        return Ingestor(settings, store).reprocess()
+        return ingestor.reprocess(progress=progress)
     finally:
+        ingestor.close()
         store.close()
 
 

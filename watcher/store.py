@@ -134,15 +134,25 @@ class Store:
 
     # -- internals -----------------------------------------------------------------------
 
+    def batch(self):
+        """One transaction for several files; each ``save`` inside it is its own savepoint, so a
+        file that fails to store leaves the others in the batch intact."""
+        return self._transaction()
+
     def _transaction(self):
         store = self
 
         class _Transaction:
             def __enter__(self):
-                store.conn.execute("BEGIN IMMEDIATE")
+                self.nested = store.conn.in_transaction
+                store.conn.execute("SAVEPOINT file" if self.nested else "BEGIN IMMEDIATE")
 
             def __exit__(self, kind, value, tb):
-                if kind is None:
+                if self.nested:
+                    if kind is not None:
+                        store.conn.execute("ROLLBACK TO file")
+                    store.conn.execute("RELEASE file")
+                elif kind is None:
                     if store.pause_before_commit:
                         # Fault-injection point: lets the crash test kill the process here.
                         print("committing", flush=True)

@@ -1,7 +1,8 @@
 """Watch the inbox: notice each new file at once, take it only when complete, never miss one.
 
-Event handlers only enqueue paths; one consumer thread decides when a file is complete and
-hands it to the ``Ingestor``, which owns the database connection. A file is complete when no
+Event handlers only enqueue paths; one consumer thread decides when a file is complete, reads
+it and hands it to the prepare pool without waiting, and commits what the pool sends back (the
+pool's outcomes arrive on the same queue as the events). It alone uses the database. A file is complete when no
 writer holds it open (inotify open/close events) and its size and mtime have not changed for
 ``settle`` seconds, timed from when it was first seen. A full rescan at start, every
 ``rescan`` seconds and whenever the kernel's event queue overflows catches anything missed.
@@ -23,6 +24,8 @@ from watchdog.observers import Observer
 
 from watcher.config import Settings
 from watcher.ingest import Ingestor
+from watcher.prepare import Job
+from watcher.progress import Progress
 from watcher.store import Store
 
 log = logging.getLogger("report_inbox")
@@ -31,6 +34,8 @@ TEMPORARY_SUFFIXES = ("~", ".tmp", ".part", ".crdownload", ".swp", ".swx")
 SERVICE_FOLDERS = ("processed", "failed")
 # A file reported open with no activity for this long is taken anyway (a lost close event).
 STALE_OPEN_SECONDS = 30.0
+# A rescan that finds this many new files reports progress while they are taken.
+BACKFILL_FILES = 20
 
 
 def is_candidate(path: Path, inbox: Path) -> bool:
@@ -95,6 +100,9 @@ class Watcher:
         self.events: queue.Queue = queue.Queue()
         self.pending: dict[Path, _Pending] = {}
         self.known: dict[Path, tuple] = {}  # keep-files mode: files already handled, by stat
+        self.in_flight: dict[Path, tuple] = {}  # files being prepared, by stat
+        self._prepared: list = []
+        self._backfill: Progress | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._observer = None
@@ -112,13 +120,13 @@ class Watcher:
         log.info("watching %s", self.inbox)
 
     def stop(self) -> None:
-        """Stop watching; the file in hand is finished (or rolled back) first."""
+        """Stop watching; files being prepared are finished and committed (or rolled back) first."""
         self._stop.set()
         if self._observer is not None:
             self._observer.stop()
             self._observer.join(timeout=10)
         if self._thread is not None:
-            self._thread.join(timeout=60)
+            self._thread.join(timeout=max(60, self.settings.time_limit + 10))
         logging.getLogger("watchdog").removeHandler(self._overflow)
 
     # -- consumer ------------------------------------------------------------------------
@@ -134,15 +142,33 @@ class Watcher:
                     self._handle(*self.events.get_nowait())
             except queue.Empty:
                 pass
+            self._commit()
             now = time.monotonic()
             if now - last_scan >= self.settings.rescan:
                 self._scan(self.inbox)
                 last_scan = now
             self._take_ready(now)
+        self._finish_in_flight()
 
-    def _handle(self, kind: str, name: str | None) -> None:
+    def _finish_in_flight(self) -> None:
+        deadline = time.monotonic() + self.settings.time_limit + 10
+        while self.in_flight and time.monotonic() < deadline:
+            try:
+                kind, item = self.events.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            if kind == "prepared":
+                self._prepared.append(item)
+                self._commit()
+
+    def _handle(self, kind: str, name) -> None:
+        if kind == "prepared":
+            self._prepared.append(name)
+            return
         if kind == "rescan":
+            before = len(self.pending)
             self._scan(self.inbox)
+            self._start_backfill(len(self.pending) - before)
             return
         path = Path(name)
         if kind == "folder":
@@ -158,6 +184,8 @@ class Watcher:
             pending.open_count = max(0, pending.open_count - 1)
 
     def _note(self, path: Path) -> _Pending:
+        if path in self.in_flight:  # events from our own read, or a rescan: it is in hand already
+            return _Pending(last_change=time.monotonic())
         pending = self.pending.get(path)
         if pending is None:
             pending = self.pending[path] = _Pending(last_change=time.monotonic())
@@ -193,24 +221,62 @@ class Watcher:
             del self.pending[path]
             if self.settings.keep_files and self.known.get(path) == stat:
                 continue
-            self._ingest(path, stat)
-            if self._stop.is_set():
-                return
+            self._submit(path, stat)
 
-    def _ingest(self, path: Path, stat: tuple) -> None:
+    def _submit(self, path: Path, stat: tuple) -> None:
+        """Read and hash the file, then hand it to the pool; the outcome comes back as an event."""
         try:
-            result = self.ingestor.ingest(path, skip_known=self.settings.keep_files)
+            taken, work = self.ingestor.take(path, skip_known=self.settings.keep_files)
         except Exception:  # the service keeps running; the file stays for the next rescan
             log.exception("could not take %s", path)
             return
+        self.in_flight[path] = stat
+        if isinstance(work, Job):
+            self.ingestor.pool.submit(work, lambda outcome: self.events.put(("prepared", (taken, outcome))))
+        else:
+            self._prepared.append((taken, work))
+
+    def _commit(self) -> None:
+        if not self._prepared:
+            return
+        items, self._prepared = self._prepared, []
+        try:
+            results = self.ingestor.commit(items)
+        except Exception:  # e.g. the database is locked: the files stay for the next rescan
+            log.exception("could not store %d file(s)", len(items))
+            for taken, _ in items:
+                self.in_flight.pop(taken.path, None)
+            return
+        for result in results:
+            self._done(result, self.in_flight.pop(result.path, None))
+
+    def _done(self, result, stat: tuple | None) -> None:
         if self.settings.keep_files:
-            self.known[path] = stat
+            if stat is not None:
+                self.known[result.path] = stat
         elif result.status != "skipped":
-            self._remove_empty_folders(path.parent)
+            self._remove_empty_folders(result.path.parent)
         if result.status != "skipped":
-            log.info("%s %s: %s", result.status, path.name, result.detail or "")
+            log.info("%s %s: %s", result.status, result.path.name, result.detail or "")
+        if self._backfill is not None:
+            self._backfill.advance(stat[0] if stat else 0)
+            if self._backfill.done >= self._backfill.files:
+                self._backfill.close()
+                self._backfill = None
         if self.on_result is not None:
             self.on_result(result)
+
+    def _start_backfill(self, count: int) -> None:
+        """Many files found at once (start-up, a rescan): report progress while they are taken."""
+        if count < BACKFILL_FILES or self._backfill is not None:
+            return
+        size = 0
+        for path in self.pending:
+            try:
+                size += path.lstat().st_size
+            except OSError:
+                pass
+        self._backfill = Progress("backfill", count, size, bar=False)
 
     def _remove_empty_folders(self, folder: Path) -> None:
         while folder != self.inbox and is_candidate(folder, self.inbox):
@@ -227,12 +293,15 @@ def watching(settings: Settings, on_result=None):
     store = Store(settings.db, pause_before_commit=settings.pause_before_commit)
     try:
         ingestor = Ingestor(settings, store)
-        ingestor.warm_up()
-        watcher = Watcher(ingestor, on_result=on_result)
-        watcher.start()
         try:
-            yield watcher
+            ingestor.warm_up()
+            watcher = Watcher(ingestor, on_result=on_result)
+            watcher.start()
+            try:
+                yield watcher
+            finally:
+                watcher.stop()
         finally:
-            watcher.stop()
+            ingestor.close()
     finally:
         store.close()

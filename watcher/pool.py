@@ -1,0 +1,163 @@
+"""Where prepare steps run: worker processes on this machine, or a Dask cluster.
+
+Both pools take a ``Job`` and later call ``done(outcome)`` from a background thread, with a
+``Prepared`` or a ``Failed`` carrying a plain reason; they never raise for one file's fault. A
+worker that runs past the time limit is killed and replaced, one that dies (over the memory
+limit, a crash) is replaced, and the other files go on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import tempfile
+import threading
+from concurrent.futures import CancelledError, TimeoutError
+from dataclasses import dataclass
+from pathlib import Path
+
+from schema.vocabulary import Vocabulary
+from watcher.config import Settings
+from watcher.prepare import Job, PrepareError, Prepared, prepare_in_worker, prepare_on_cluster, start_worker
+
+
+@dataclass(frozen=True)
+class Failed:
+    key: str
+    reason: str
+
+
+def make_pool(settings: Settings, vocabulary: Vocabulary, idf: dict[str, float] | None = None):
+    if settings.scheduler:
+        return ClusterPool(settings.scheduler, vocabulary, idf, time_limit=settings.time_limit)
+    return LocalPool(
+        vocabulary, idf, jobs=settings.jobs, time_limit=settings.time_limit,
+        memory_limit=settings.memory_limit,
+    )
+
+
+def _reason(error: BaseException, time_limit: float, memory_limit: int) -> str:
+    from pebble import ProcessExpired
+
+    if isinstance(error, TimeoutError):
+        return f"took longer than {time_limit:g} s"
+    if isinstance(error, MemoryError):
+        return f"needed more than the memory limit of {memory_limit} MB"
+    if isinstance(error, ProcessExpired):
+        hint = f" (over the memory limit of {memory_limit} MB?)" if memory_limit else ""
+        return f"the worker taking it stopped unexpectedly, exit code {error.exitcode}{hint}"
+    if isinstance(error, PrepareError):
+        return str(error)
+    if isinstance(error, CancelledError):
+        return "cancelled before it was prepared"
+    return f"could not prepare it: {type(error).__name__}: {error}"
+
+
+class LocalPool:
+    """A pebble process pool: per-task time limits that kill a stuck worker and start a new one."""
+
+    def __init__(self, vocabulary, idf, *, jobs: int, time_limit: float, memory_limit: int):
+        from pebble import ProcessPool
+
+        self.jobs = jobs
+        self.time_limit = time_limit
+        self.memory_limit = memory_limit
+        # forkserver: workers start from a clean process, never a fork of a threaded service.
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        self._folder = tempfile.TemporaryDirectory(prefix="report-inbox-idf-")
+        self._idf_file: str | None = None
+        self._idf_version = 0
+        self.set_idf(idf)
+        self._pool = ProcessPool(
+            max_workers=jobs, initializer=start_worker, initargs=(vocabulary, memory_limit),
+            context=multiprocessing.get_context(method),
+        )
+
+    @property
+    def capacity(self) -> int:
+        return self.jobs
+
+    def set_idf(self, idf: dict[str, float] | None) -> None:
+        """Workers read a new IDF once, from a file, when the next task names it."""
+        if idf is None:
+            self._idf_file = None
+            return
+        self._idf_version += 1
+        path = Path(self._folder.name) / f"idf-{self._idf_version}.pickle"
+        path.write_bytes(pickle.dumps(idf, protocol=pickle.HIGHEST_PROTOCOL))
+        self._idf_file = str(path)
+
+    def submit(self, job: Job, done) -> None:
+        future = self._pool.schedule(
+            prepare_in_worker, args=(job, self._idf_file), timeout=self.time_limit or None
+        )
+
+        def finished(future):
+            try:
+                outcome = future.result()
+            except BaseException as error:  # noqa: BLE001 - every failure becomes the file's reason
+                outcome = Failed(job.key, _reason(error, self.time_limit, self.memory_limit))
+            done(outcome)
+
+        future.add_done_callback(finished)
+
+    def close(self) -> None:
+        self._pool.close()
+        self._pool.join()
+        self._folder.cleanup()
+
+
+class ClusterPool:
+    """Prepare steps on a Dask cluster; outcomes stream back to this process, the only writer.
+
+    Dask cannot interrupt a running task: past the time limit the file fails here and its
+    task is cancelled, but a worker thread already running it finishes in the background."""
+
+    def __init__(self, address: str, vocabulary, idf, *, time_limit: float):
+        from distributed import Client
+
+        self.time_limit = time_limit
+        self.client = Client(address, timeout="30s")
+        [self._vocabulary] = self.client.scatter([vocabulary], broadcast=True, hash=False)
+        self._idf = None
+        self.set_idf(idf)
+
+    @property
+    def capacity(self) -> int:
+        return max(1, sum(self.client.nthreads().values()))
+
+    def set_idf(self, idf) -> None:
+        self._idf = self.client.scatter([idf], broadcast=True, hash=False)[0] if idf else None
+
+    def submit(self, job: Job, done) -> None:
+        future = self.client.submit(prepare_on_cluster, job, self._vocabulary, self._idf, pure=False)
+        once = threading.Lock()
+
+        def report(outcome):
+            if once.acquire(blocking=False):
+                done(outcome)
+
+        timer = None
+        if self.time_limit:
+            def expire():
+                report(Failed(job.key, _reason(TimeoutError(), self.time_limit, 0)))
+                future.cancel()
+
+            timer = threading.Timer(self.time_limit, expire)
+            timer.daemon = True
+            timer.start()
+
+        def finished(future):
+            if timer is not None:
+                timer.cancel()
+            if future.cancelled():
+                return report(Failed(job.key, _reason(CancelledError(), 0, 0)))
+            error = future.exception()
+            report(future.result() if error is None else Failed(job.key, _reason(error, self.time_limit, 0)))
+
+        future.add_done_callback(finished)
+
+    def close(self) -> None:
+        self.client.close()
+
+

@@ -1,0 +1,116 @@
+"""The prepare step: a file's bytes (or a stored text) in, plain picklable rows out.
+
+Pure: no database, no filesystem writes, so it runs in worker processes on this machine or on
+a Dask cluster, and everything it returns can cross a process boundary. The commit step
+(``watcher.commit``) is the only writer.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import resource
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from schema.models import Extraction, Report
+from schema.vocabulary import Vocabulary, _fingerprint
+from watcher.decode import DecodeError
+from watcher.pipeline import extract_reports, extractor_version, read_text
+
+
+@dataclass(frozen=True)
+class Job:
+    """One unit of work: a file's bytes to read and extract, or a stored text to extract again."""
+
+    key: str  # the file's path, or the stored document's id
+    filename: str
+    data: bytes | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    key: str
+    text: str
+    encoding: str | None
+    reports: list[tuple[Report, Extraction]] = field(default_factory=list)
+    extractor_version: str = ""
+    seconds: float = 0.0
+
+
+class PrepareError(Exception):
+    """The file's own fault, in words for the person who dropped it."""
+
+
+def prepare(job: Job, vocabulary: Vocabulary, idf: dict[str, float] | None = None) -> Prepared:
+    clock = time.perf_counter()
+    encoding = None
+    if job.text is not None:
+        text = job.text
+    else:
+        try:
+            read = read_text(job.data)
+        except DecodeError as error:
+            raise PrepareError(str(error)) from error
+        text, encoding = read.text, read.encoding
+    try:
+        reports = extract_reports(text, vocabulary, idf=idf)
+    except MemoryError:
+        raise
+    except Exception as error:  # an extractor bug fails this file, never the service
+        raise PrepareError(f"could not extract records: {type(error).__name__}: {error}") from error
+    return Prepared(
+        key=job.key, text=text, encoding=encoding, reports=reports,
+        extractor_version=extractor_version(vocabulary), seconds=time.perf_counter() - clock,
+    )
+
+
+# -- worker processes -------------------------------------------------------------------------
+# A worker process keeps what it loaded once (vocabulary, segmenter, IDF) for every file it takes.
+_worker: dict = {}
+
+
+def start_worker(vocabulary: Vocabulary, memory_limit_mb: int) -> None:
+    """Pool initializer: load the vocabulary and segmenter once, then cap this process's memory."""
+    _worker.update(vocabulary=vocabulary, idf=None, idf_file=None)
+    extract_reports("区人大常委会召开常委会会议3次。", vocabulary)  # loads the segmenter, compiles rules
+    if memory_limit_mb:
+        limit_memory(memory_limit_mb)
+
+
+def prepare_in_worker(job: Job, idf_file: str | None) -> Prepared:
+    """The pool's task. The IDF is read from its file only when the writer has published a new one."""
+    if idf_file != _worker["idf_file"]:
+        _worker["idf"] = pickle.loads(Path(idf_file).read_bytes()) if idf_file else None
+        _worker["idf_file"] = idf_file
+    return prepare(job, _worker["vocabulary"], _worker["idf"])
+
+
+def prepare_on_cluster(job: Job, vocabulary: Vocabulary, idf: dict[str, float] | None) -> Prepared:
+    """The Dask task: the vocabulary and IDF arrive once per worker (scattered), not per file."""
+    if _worker.get("checked") != vocabulary.fingerprint:
+        if _fingerprint(vocabulary.folder) != vocabulary.fingerprint:
+            raise RuntimeError(
+                f"this worker's vocabulary folder {vocabulary.folder} differs from the writer's; "
+                "give every worker the same report-inbox version and vocabulary"
+            )
+        extract_reports("区人大常委会召开常委会会议3次。", vocabulary)
+        _worker["checked"] = vocabulary.fingerprint
+    return prepare(job, vocabulary, idf)
+
+
+def limit_memory(megabytes: int) -> None:
+    """Allow this process ``megabytes`` more address space than it holds now; beyond that an
+    allocation fails (MemoryError, or the worker dies) and only the file in hand fails."""
+    try:
+        with open("/proc/self/statm") as statm:
+            current = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    soft = current + megabytes * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
