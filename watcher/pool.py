@@ -18,7 +18,7 @@ from pathlib import Path
 
 from schema.vocabulary import Vocabulary
 from watcher.config import Settings
-from watcher.prepare import Job, PrepareError, Prepared, prepare_in_worker, prepare_on_cluster, start_worker
+from watcher.prepare import MEMORY_EXIT, Job, PrepareError, Prepared, prepare_in_worker, prepare_on_cluster, start_worker
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ def _reason(error: BaseException, time_limit: float, memory_limit: int) -> str:
         return f"took longer than {time_limit:g} s"
     if isinstance(error, MemoryError):
         return f"needed more than the memory limit of {memory_limit} MB"
+    if isinstance(error, ProcessExpired) and error.exitcode == MEMORY_EXIT:
+        return f"needed more than the memory limit of {memory_limit} MB"
     if isinstance(error, ProcessExpired):
         hint = f" (over the memory limit of {memory_limit} MB?)" if memory_limit else ""
         return f"the worker taking it stopped unexpectedly, exit code {error.exitcode}{hint}"
@@ -62,15 +64,20 @@ class LocalPool:
         self.jobs = jobs
         self.time_limit = time_limit
         self.memory_limit = memory_limit
-        # forkserver: workers start from a clean process, never a fork of a threaded service.
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        # forkserver: workers start from a clean process that has the segmenter loaded already,
+        # never from a fork of the threaded service.
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["watcher.preload"])
+        else:
+            context = multiprocessing.get_context("spawn")
         self._folder = tempfile.TemporaryDirectory(prefix="report-inbox-idf-")
         self._idf_file: str | None = None
         self._idf_version = 0
         self.set_idf(idf)
         self._pool = ProcessPool(
             max_workers=jobs, initializer=start_worker, initargs=(vocabulary, memory_limit),
-            context=multiprocessing.get_context(method),
+            context=context,
         )
 
     @property

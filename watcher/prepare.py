@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import pickle
 import resource
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,16 +102,35 @@ def prepare_on_cluster(job: Job, vocabulary: Vocabulary, idf: dict[str, float] |
     return prepare(job, vocabulary, idf)
 
 
-def limit_memory(megabytes: int) -> None:
-    """Allow this process ``megabytes`` more address space than it holds now; beyond that an
-    allocation fails (MemoryError, or the worker dies) and only the file in hand fails."""
-    try:
+MEMORY_EXIT = 75  # a worker's exit status when it stopped itself over the memory limit
+
+
+def limit_memory(megabytes: int, interval: float = 0.02) -> None:
+    """Let this worker grow by ``megabytes`` over what it holds now, then stop it.
+
+    A watching thread ends the process (status ``MEMORY_EXIT``) the moment its resident memory
+    is over the limit, and the pool starts another worker. An address-space cap at twice the
+    limit is the backstop for a spike between two looks: there an allocation fails instead."""
+    page = os.sysconf("SC_PAGE_SIZE")
+
+    def pages() -> tuple[int, int]:
         with open("/proc/self/statm") as statm:
-            current = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+            size, resident = statm.read().split()[:2]
+        return int(size) * page, int(resident) * page
+
+    try:
+        size, resident = pages()
     except (OSError, ValueError):
         return
+    limit = megabytes * 1024 * 1024
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    soft = current + megabytes * 1024 * 1024
-    if hard != resource.RLIM_INFINITY:
-        soft = min(soft, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    soft = size + 2 * limit
+    resource.setrlimit(resource.RLIMIT_AS, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            if pages()[1] - resident > limit:
+                os._exit(MEMORY_EXIT)
+
+    threading.Thread(target=watch, name="memory-limit", daemon=True).start()
