@@ -19,7 +19,7 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Datasette host")
     port: int = Field(8001, description="Datasette port")
     settle: float = Field(
-        0.25, ge=0, description="Seconds a file must stay unchanged after it is seen before it is read"
+        0.1, ge=0, description="Seconds a file must stay unchanged after it is seen before it is read"
     )
     max_file_size: int = Field(50 * 1024 * 1024, gt=0, description="Larger files fail (bytes)")
     keep_files: bool = Field(

@@ -12,11 +12,11 @@ import time
 from watcher.prepare import Job
 
 
-def stream(items, pool, commit, *, batch_files: int = 64, batch_seconds: float = 0.5) -> list:
+def stream(items, pool, commit, *, batch_files: int = 32, batch_seconds: float = 0.25) -> list:
     """``items`` yields ``(context, work)``: a ``Job`` goes to the pool, anything else is already an
     outcome. ``commit(list of (context, outcome))`` returns a list of results; all are returned."""
     arrived: queue.Queue = queue.Queue()
-    in_flight = max(2, 2 * pool.capacity)
+    in_flight = max(8, 4 * pool.capacity)  # enough queued that workers keep busy while a batch commits
     source = iter(items)
     outstanding, exhausted = 0, False
     ready: list = []

@@ -178,6 +178,7 @@ class Watcher:
         if not is_candidate(path, self.inbox):
             return
         pending = self._note(path)
+        pending.last_change = time.monotonic()  # an event is a change: the settle time starts again
         if kind == "opened":
             pending.open_count += 1
         elif kind == "closed":
