@@ -1,7 +1,8 @@
-"""One file through the pipeline: checks, read, extract, store, then move it where it belongs.
+"""Files through the pipeline: checks and read here, the prepare step in the pool, then the
+commit step here (the one writer) stores them and moves each where it belongs.
 
-The database is written first and the file moved after, so a crash in between leaves the file
-in the inbox; taken again on restart, it is recognised by its sha256 as already stored.
+The database is written first and the files moved after, so a crash in between leaves them
+in the inbox; taken again on restart, each is recognised by its sha256 as already stored.
 """
 
 from __future__ import annotations
