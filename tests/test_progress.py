@@ -31,3 +31,21 @@ def test_ingest_without_a_terminal_logs_progress(settings, caplog):
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("ingest: ")]
     assert lines and lines[-1].startswith("ingest: 3/3 files, ")
     assert " MB/s, 0 s left" in lines[-1]
+
+
+@pytest.mark.slow
+def test_a_watcher_backfill_logs_progress(settings, tmp_path, caplog):
+    import queue
+
+    from variants import report_variants
+    from watcher.watch import BACKFILL_FILES, watching
+
+    settings.inbox.mkdir(parents=True)
+    for name, text in report_variants(fixture_reports(), BACKFILL_FILES + 2):
+        (settings.inbox / name).write_text(text, encoding="utf-8")
+    results: queue.Queue = queue.Queue()
+    with caplog.at_level(logging.INFO, logger="report_inbox"), watching(settings, on_result=results.put):
+        for _ in range(BACKFILL_FILES + 2):
+            assert results.get(timeout=60).status == "ingested"
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("backfill: ")]
+    assert lines and lines[-1].startswith(f"backfill: {BACKFILL_FILES + 2}/{BACKFILL_FILES + 2} files, ")

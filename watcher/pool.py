@@ -108,9 +108,14 @@ class LocalPool:
 
         future.add_done_callback(finished)
 
-    def close(self) -> None:
+    def close(self, wait: float = 5.0) -> None:
+        """Let workers finish what they hold for ``wait`` seconds, then stop them."""
         self._pool.close()
-        self._pool.join()
+        try:
+            self._pool.join(timeout=wait)
+        except TimeoutError:
+            self._pool.stop()
+            self._pool.join()
         self._folder.cleanup()
 
 
