@@ -136,3 +136,19 @@ def test_a_dask_cluster_stores_the_same_rows_as_the_local_pool(settings, tmp_pat
         assert table_rows(remote.db) == table_rows(local.db)
         assert reprocess_database(remote) == summary.count("ingested")
         assert table_rows(remote.db) == table_rows(local.db)
+
+
+def test_the_command_line_sets_workers_and_time_limit(settings, long_file):
+    from click.testing import CliRunner
+
+    from watcher.cli import cli
+
+    result = CliRunner().invoke(
+        cli,
+        ["ingest", str(long_file.parent), str(fixture_reports()[0]), "--db", str(settings.db),
+         "--jobs", "2", "--time-limit", "1"],
+        env={"REPORT_INBOX_MAX_FILE_SIZE": "20000000"},
+    )
+    assert result.exit_code == 1
+    assert "2 file(s): 1 ingested" in result.output
+    assert f"failed {long_file}: took longer than 1 s" in result.output
