@@ -228,14 +228,14 @@ class Watcher:
         """Read and hash the file, then hand it to the pool; the outcome comes back as an event."""
         try:
             taken, work = self.ingestor.take(path, skip_known=self.settings.keep_files)
+            if isinstance(work, Job):
+                self.ingestor.pool.submit(work, lambda outcome: self.events.put(("prepared", (taken, outcome))))
+            else:
+                self._prepared.append((taken, work))
         except Exception:  # the service keeps running; the file stays for the next rescan
             log.exception("could not take %s", path)
             return
         self.in_flight[path] = stat
-        if isinstance(work, Job):
-            self.ingestor.pool.submit(work, lambda outcome: self.events.put(("prepared", (taken, outcome))))
-        else:
-            self._prepared.append((taken, work))
 
     def _commit(self) -> None:
         if not self._prepared:
