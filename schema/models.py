@@ -11,7 +11,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Level = Literal["national", "provincial", "municipal", "district", "township"]
+# China's administrative tiers: province includes 直辖市 and 自治区; city is 地级市, 自治州, 地区, 盟;
+# county is 县, 区, 县级市, 旗, 自治县.
+Level = Literal["national", "province", "city", "county", "township"]
 # The kind of body whose work a report covers; only 人大 bodies get 人大 indicators.
 OrganKind = Literal[
     "standing_committee",  # 人大常委会
@@ -130,7 +132,9 @@ class Report(BaseModel):
         "government, court, procuratorate, cppcc (政协), other",
     )
     level: Level | None = Field(
-        None, description="Level of the organ: national, provincial, municipal, district, township"
+        None,
+        description="Tier of the organ: national, province (省, 自治区, 直辖市), city (地级市, 自治州, 地区, 盟), "
+        "county (县, 区, 县级市, 旗, 自治县), township (乡, 镇, 街道)",
     )
     district: str | None = Field(None, description="区/县 (NULL when not established by the text)")
     city: str | None = Field(None, description="地级市")

@@ -176,7 +176,15 @@ def m004_organ_kind(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m001_spine, m002_extraction, m003_search, m004_organ_kind]
+def m005_level_tiers(db: sqlite_utils.Database) -> None:
+    """Report levels name China's tiers: provincial → province, municipal → city, district → county."""
+    db.execute(
+        "UPDATE reports SET level = CASE level WHEN 'provincial' THEN 'province' "
+        "WHEN 'municipal' THEN 'city' WHEN 'district' THEN 'county' ELSE level END"
+    )
+
+
+MIGRATIONS: list[Migration] = [m001_spine, m002_extraction, m003_search, m004_organ_kind, m005_level_tiers]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -27,7 +27,9 @@ class Settings(BaseSettings):
     )
     rescan: float = Field(60.0, gt=0, description="Seconds between full rescans of the inbox")
     vocabulary: Path = Field(
-        SCHEMA_DIR, description="Folder holding indicators.yaml, formulas.yaml, userdict.txt, stopwords.txt"
+        SCHEMA_DIR,
+        description="Folder of vocabulary files (indicators.yaml, organs.yaml, genres.yaml, units.yaml…); "
+        "a rule file it leaves out is read from schema/",
     )
     jobs: int = Field(
         default_factory=lambda: len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,

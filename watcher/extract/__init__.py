@@ -21,8 +21,8 @@ def extract(text: str, vocabulary: Vocabulary, idf: dict[str, float] | None = No
         sections=sections,
         sentences=sentences,
         facts=extract_facts(text, sentences, vocabulary),
-        citations=extract_citations(text, sentences),
+        citations=extract_citations(text, sentences, vocabulary.citations),
         phrases=extract_phrases(text, vocabulary),
-        people=extract_people(text, sections),
+        people=extract_people(text, sections, vocabulary.people),
         keywords=extract_keywords(text, vocabulary, idf=idf),
     )
