@@ -20,7 +20,8 @@ from pathlib import Path
 from schema.models import Document, IngestLogEntry
 from schema.vocabulary import Vocabulary
 from watcher.config import Settings
-from watcher.extract.segment import cached_segmenter
+from watcher.extract.keywords import term_counts
+from watcher.pipeline import extractor_version
 from watcher.pool import Failed, make_pool
 from watcher.prepare import Job, Prepared
 from watcher.progress import Progress
@@ -30,7 +31,6 @@ from watcher.stream import stream
 log = logging.getLogger("report_inbox")
 
 FORMATS = {".txt": "txt", ".md": "md"}
-IDF_MIN_REPORTS = 50
 
 
 class IngestError(Exception):
@@ -71,32 +71,15 @@ class Ingestor:
         self.store = store
         self.vocabulary = vocabulary or Vocabulary.load(settings.vocabulary)
         self.store.sync_indicators(self.vocabulary)
-        self._idf: dict[str, float] | None = None
-        self._idf_reports = 0
+        self.store.term_counter = lambda text: term_counts(text, self.vocabulary)
         self._pool = None
-        self._pool_idf = None
-
-    def corpus_idf(self) -> dict[str, float] | None:
-        """Keyword IDF from the stored reports once there are enough; refreshed as the corpus grows."""
-        count = self.store.report_count()
-        if count >= IDF_MIN_REPORTS and (self._idf is None or count >= self._idf_reports * 1.2):
-            segmenter = cached_segmenter(self.vocabulary.userdict)
-            self._idf = self.store.corpus_idf(segmenter.cut, min_reports=IDF_MIN_REPORTS)
-            self._idf_reports = count
-        return self._idf
 
     @property
     def pool(self):
-        """The prepare pool, started on first use; workers get the IDF once, not with each file."""
+        """The prepare pool, started on first use."""
         if self._pool is None:
-            self._pool_idf = self.corpus_idf()
-            self._pool = make_pool(self.settings, self.vocabulary, self._pool_idf)
+            self._pool = make_pool(self.settings, self.vocabulary)
         return self._pool
-
-    def _refresh_idf(self) -> None:
-        if self._pool is not None and self.corpus_idf() is not self._pool_idf:
-            self._pool_idf = self._idf
-            self._pool.set_idf(self._idf)
 
     def warm_up(self) -> None:
         """Start the workers now (each loads the segmenter once), so the first file is not slowed."""
@@ -155,7 +138,6 @@ class Ingestor:
         with self.store.batch():
             decided = [self._store(taken, outcome) for taken, outcome in items]
         results = [self._place(taken, *decision) for (taken, _), decision in zip(items, decided)]
-        self._refresh_idf()
         return results
 
     def _store(self, taken: Taken, outcome) -> tuple[str, str | None, int]:
@@ -204,6 +186,7 @@ class Ingestor:
     def reprocess(self, *, progress: bool = False) -> int:
         """Re-derive every document's rows from its stored text; returns how many were redone."""
         self.store.sync_indicators(self.vocabulary)
+        self.store.start_reprocess(extractor_version(self.vocabulary))
         texts = list(self.store.stored_texts())
         meter = Progress("reprocess", len(texts), sum(len(t.encode()) for _, t in texts)) if progress else None
 
@@ -222,7 +205,9 @@ class Ingestor:
 
         jobs = (((d, len(t.encode())), Job(d, d, text=t)) for d, t in texts)
         try:
-            return sum(stream(jobs, self.pool, commit))
+            count = sum(stream(jobs, self.pool, commit))
+            self.store.finish_reprocess(extractor_version(self.vocabulary))
+            return count
         finally:
             if meter is not None:
                 meter.close()

@@ -9,16 +9,13 @@ limit, a crash) is replaced, and the other files go on.
 from __future__ import annotations
 
 import multiprocessing
-import pickle
-import tempfile
 import threading
 from concurrent.futures import CancelledError, TimeoutError
 from dataclasses import dataclass
-from pathlib import Path
 
 from schema.vocabulary import Vocabulary
 from watcher.config import Settings
-from watcher.prepare import MEMORY_EXIT, Job, PrepareError, Prepared, prepare_in_worker, prepare_on_cluster, start_worker
+from watcher.prepare import MEMORY_EXIT, Job, PrepareError, prepare_in_worker, prepare_on_cluster, start_worker
 
 
 @dataclass(frozen=True)
@@ -27,11 +24,11 @@ class Failed:
     reason: str
 
 
-def make_pool(settings: Settings, vocabulary: Vocabulary, idf: dict[str, float] | None = None):
+def make_pool(settings: Settings, vocabulary: Vocabulary):
     if settings.scheduler:
-        return ClusterPool(settings.scheduler, vocabulary, idf, time_limit=settings.time_limit)
+        return ClusterPool(settings.scheduler, vocabulary, time_limit=settings.time_limit)
     return LocalPool(
-        vocabulary, idf, jobs=settings.jobs, time_limit=settings.time_limit,
+        vocabulary, jobs=settings.jobs, time_limit=settings.time_limit,
         memory_limit=settings.memory_limit,
     )
 
@@ -58,7 +55,7 @@ def _reason(error: BaseException, time_limit: float, memory_limit: int) -> str:
 class LocalPool:
     """A pebble process pool: per-task time limits that kill a stuck worker and start a new one."""
 
-    def __init__(self, vocabulary, idf, *, jobs: int, time_limit: float, memory_limit: int):
+    def __init__(self, vocabulary, *, jobs: int, time_limit: float, memory_limit: int):
         from pebble import ProcessPool
 
         self.jobs = jobs
@@ -71,10 +68,6 @@ class LocalPool:
             context.set_forkserver_preload(["watcher.preload"])
         else:
             context = multiprocessing.get_context("spawn")
-        self._folder = tempfile.TemporaryDirectory(prefix="report-inbox-idf-")
-        self._idf_file: str | None = None
-        self._idf_version = 0
-        self.set_idf(idf)
         self._pool = ProcessPool(
             max_workers=jobs, initializer=start_worker, initargs=(vocabulary, memory_limit),
             context=context,
@@ -84,19 +77,9 @@ class LocalPool:
     def capacity(self) -> int:
         return self.jobs
 
-    def set_idf(self, idf: dict[str, float] | None) -> None:
-        """Workers read a new IDF once, from a file, when the next task names it."""
-        if idf is None:
-            self._idf_file = None
-            return
-        self._idf_version += 1
-        path = Path(self._folder.name) / f"idf-{self._idf_version}.pickle"
-        path.write_bytes(pickle.dumps(idf, protocol=pickle.HIGHEST_PROTOCOL))
-        self._idf_file = str(path)
-
     def submit(self, job: Job, done) -> None:
         future = self._pool.schedule(
-            prepare_in_worker, args=(job, self._idf_file), timeout=self.time_limit or None
+            prepare_in_worker, args=(job,), timeout=self.time_limit or None
         )
 
         def finished(future):
@@ -116,7 +99,6 @@ class LocalPool:
         except TimeoutError:
             self._pool.stop()
             self._pool.join()
-        self._folder.cleanup()
 
 
 class ClusterPool:
@@ -125,24 +107,19 @@ class ClusterPool:
     Dask cannot interrupt a running task: past the time limit the file fails here and its
     task is cancelled, but a worker thread already running it finishes in the background."""
 
-    def __init__(self, address: str, vocabulary, idf, *, time_limit: float):
+    def __init__(self, address: str, vocabulary, *, time_limit: float):
         from distributed import Client
 
         self.time_limit = time_limit
         self.client = Client(address, timeout="30s")
         [self._vocabulary] = self.client.scatter([vocabulary], broadcast=True, hash=False)
-        self._idf = None
-        self.set_idf(idf)
 
     @property
     def capacity(self) -> int:
         return max(1, sum(self.client.nthreads().values()))
 
-    def set_idf(self, idf) -> None:
-        self._idf = self.client.scatter([idf], broadcast=True, hash=False)[0] if idf else None
-
     def submit(self, job: Job, done) -> None:
-        future = self.client.submit(prepare_on_cluster, job, self._vocabulary, self._idf, pure=False)
+        future = self.client.submit(prepare_on_cluster, job, self._vocabulary, pure=False)
         once = threading.Lock()
 
         def report(outcome):

@@ -8,12 +8,10 @@ a Dask cluster, and everything it returns can cross a process boundary. The comm
 from __future__ import annotations
 
 import os
-import pickle
 import resource
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from schema.models import Extraction, Report
 from schema.vocabulary import Vocabulary, _fingerprint
@@ -45,7 +43,7 @@ class PrepareError(Exception):
     """The file's own fault, in words for the person who dropped it."""
 
 
-def prepare(job: Job, vocabulary: Vocabulary, idf: dict[str, float] | None = None) -> Prepared:
+def prepare(job: Job, vocabulary: Vocabulary) -> Prepared:
     clock = time.perf_counter()
     encoding = None
     if job.text is not None:
@@ -57,7 +55,7 @@ def prepare(job: Job, vocabulary: Vocabulary, idf: dict[str, float] | None = Non
             raise PrepareError(str(error)) from error
         text, encoding = read.text, read.encoding
     try:
-        reports = extract_reports(text, vocabulary, idf=idf)
+        reports = extract_reports(text, vocabulary)
     except MemoryError:
         raise
     except Exception as error:  # an extractor bug fails this file, never the service
@@ -69,28 +67,24 @@ def prepare(job: Job, vocabulary: Vocabulary, idf: dict[str, float] | None = Non
 
 
 # -- worker processes -------------------------------------------------------------------------
-# A worker process keeps what it loaded once (vocabulary, segmenter, IDF) for every file it takes.
+# A worker process keeps what it loaded once (vocabulary, segmenter) for every file it takes.
 _worker: dict = {}
 
 
 def start_worker(vocabulary: Vocabulary, memory_limit_mb: int) -> None:
     """Pool initializer: load the vocabulary and segmenter once, then cap this process's memory."""
-    _worker.update(vocabulary=vocabulary, idf=None, idf_file=None)
+    _worker["vocabulary"] = vocabulary
     extract_reports("区人大常委会召开常委会会议3次。", vocabulary)  # loads the segmenter, compiles rules
     if memory_limit_mb:
         limit_memory(memory_limit_mb)
 
 
-def prepare_in_worker(job: Job, idf_file: str | None) -> Prepared:
-    """The pool's task. The IDF is read from its file only when the writer has published a new one."""
-    if idf_file != _worker["idf_file"]:
-        _worker["idf"] = pickle.loads(Path(idf_file).read_bytes()) if idf_file else None
-        _worker["idf_file"] = idf_file
-    return prepare(job, _worker["vocabulary"], _worker["idf"])
+def prepare_in_worker(job: Job) -> Prepared:
+    return prepare(job, _worker["vocabulary"])
 
 
-def prepare_on_cluster(job: Job, vocabulary: Vocabulary, idf: dict[str, float] | None) -> Prepared:
-    """The Dask task: the vocabulary and IDF arrive once per worker (scattered), not per file."""
+def prepare_on_cluster(job: Job, vocabulary: Vocabulary) -> Prepared:
+    """The Dask task: the vocabulary arrives once per worker (scattered), not with each file."""
     if _worker.get("checked") != vocabulary.fingerprint:
         if _fingerprint(vocabulary.folder) != vocabulary.fingerprint:
             raise RuntimeError(
@@ -99,7 +93,7 @@ def prepare_on_cluster(job: Job, vocabulary: Vocabulary, idf: dict[str, float] |
             )
         extract_reports("区人大常委会召开常委会会议3次。", vocabulary)
         _worker["checked"] = vocabulary.fingerprint
-    return prepare(job, vocabulary, idf)
+    return prepare(job, vocabulary)
 
 
 MEMORY_EXIT = 75  # a worker's exit status when it stopped itself over the memory limit
