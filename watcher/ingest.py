@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shutil
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -20,11 +19,15 @@ from pathlib import Path
 from schema.models import Document, IngestLogEntry
 from schema.vocabulary import Vocabulary
 from watcher.config import Settings
+from watcher.errors import EnvironmentFault, FileFault, describe, is_environmental
 from watcher.extract.keywords import term_counts
+from watcher.files import NotAFile, check, move_into, read_regular, stored_name
 from watcher.pipeline import extractor_version
 from watcher.pool import Failed, make_pool
 from watcher.prepare import Job, Prepared
 from watcher.progress import Progress
+from watcher.quarantine import logged_failure, quarantine
+from watcher.startup import database_errors, open_store
 from watcher.store import Store
 from watcher.stream import stream
 
@@ -33,14 +36,13 @@ log = logging.getLogger("report_inbox")
 FORMATS = {".txt": "txt", ".md": "md"}
 
 
-class IngestError(Exception):
-    """A file that cannot be taken; the message is shown to the person who dropped it."""
+IngestError = FileFault  # the file's fault: quarantined with the message as the reason
 
 
 @dataclass(frozen=True)
 class IngestResult:
     path: Path
-    status: str  # ingested, duplicate, replaced, failed, or skipped (keep-files mode, already known)
+    status: str  # ingested, duplicate, replaced, failed, skipped (not a file, or already known), or retry
     detail: str | None = None
     reports: int = 0
     destination: Path | None = None
@@ -60,6 +62,16 @@ class Taken:
 @dataclass(frozen=True)
 class Skipped:
     reason: str
+
+
+@dataclass(frozen=True)
+class Retry:
+    """The machine refused (lock, disk, permission): the file stays for a later attempt."""
+
+    reason: str
+
+
+ALREADY_STORED = "already stored; moved now"
 
 
 class Ingestor:
@@ -100,17 +112,25 @@ class Ingestor:
         meter = Progress("ingest", len(paths), sum(map(_size, paths))) if progress and len(paths) > 1 else None
 
         def commit(items):
-            results = self.commit(items)
+            try:
+                results = self.commit(items)
+            except EnvironmentFault as error:
+                results = [IngestResult(taken.path, "retry", str(error)) for taken, _ in items]
             if meter is not None:
                 meter.advance(sum(taken.size for taken, _ in items), len(items))
             return results
 
         try:
-            taken = (self.take(path, skip_known=skip_known) for path in paths)
-            return stream(taken, self.pool, commit)
+            return stream((self._take_or_retry(path, skip_known) for path in paths), self.pool, commit)
         finally:
             if meter is not None:
                 meter.close()
+
+    def _take_or_retry(self, path: Path, skip_known: bool):
+        try:
+            return self.take(path, skip_known=skip_known)
+        except EnvironmentFault as error:
+            return Taken(path, _now(), time.perf_counter()), Retry(str(error))
 
     def take(self, path: Path, *, skip_known: bool = False) -> tuple[Taken, Job | Failed | Skipped | None]:
         """The writer's half before preparing: checks, read, hash. ``skip_known`` (the watcher in
@@ -119,39 +139,56 @@ class Ingestor:
         taken = Taken(path, _now(), time.perf_counter())
         try:
             data = self._read(path)
+        except NotAFile as error:
+            return taken, Skipped(str(error))
         except IngestError as error:
             return taken, Failed(str(path), str(error))
         except OSError as error:
             if not os.path.lexists(path):
                 return taken, Skipped("file disappeared before it could be read")
-            return taken, Failed(str(path), f"could not read the file: {error.strerror or error}")
+            if is_environmental(error):
+                raise EnvironmentFault(f"could not read the file: {describe(error)}") from error
+            return taken, Failed(str(path), f"could not read the file: {describe(error)}")
         taken.sha256, taken.size = hashlib.sha256(data).hexdigest(), len(data)
         if skip_known and (self.store.document(taken.sha256) or self.store.failed_before(taken.sha256)):
             return taken, Skipped("already handled")
-        if self.store.document(taken.sha256):
+        known = self.store.document(taken.sha256)
+        if known and known["path"] == stored_name(path) and self._movable(path):
+            # Stored before an interruption (a crash, a refused move): only the move is left.
+            return taken, Skipped(ALREADY_STORED)
+        if known:
             return taken, None
         return taken, Job(str(path), path.name, data=data)
 
     def commit(self, items: list[tuple[Taken, Prepared | Failed | Skipped | None]]) -> list[IngestResult]:
         """The one writer: every file of the batch in one transaction, each under its own
         savepoint (all or nothing per file); files are moved only once the batch is committed."""
-        with self.store.batch():
-            decided = [self._store(taken, outcome) for taken, outcome in items]
+        try:
+            with self.store.batch():
+                decided = [self._store(taken, outcome) for taken, outcome in items]
+        except sqlite3.Error as error:
+            if is_environmental(error):
+                raise EnvironmentFault(f"the database refused: {error}") from error
+            raise
         results = [self._place(taken, *decision) for (taken, _), decision in zip(items, decided)]
         return results
 
     def _store(self, taken: Taken, outcome) -> tuple[str, str | None, int]:
         path, sha256 = taken.path, taken.sha256
+        if isinstance(outcome, Retry):
+            return "retry", outcome.reason, 0
         if isinstance(outcome, Skipped):
             return "skipped", outcome.reason, 0
         if isinstance(outcome, Failed):
+            if self._movable(path) and logged_failure(self.store.conn, stored_name(path), sha256, outcome.reason):
+                return "failed", outcome.reason, 0  # logged before its move was refused: only the move is left
             return self._log(taken, "failed", outcome.reason)
         if self.store.document(sha256):
             return self._log(taken, "duplicate", "same bytes as a stored document")
-        replaces = [d for d in self.store.documents_named(path.name) if d != sha256]
+        replaces = [d for d in self.store.documents_named(stored_name(path.name)) if d != sha256]
         status = "replaced" if replaces else "ingested"
         document = Document(
-            id=sha256, filename=path.name, path=str(path), size=taken.size, encoding=outcome.encoding,
+            id=sha256, filename=stored_name(path.name), path=stored_name(path), size=taken.size, encoding=outcome.encoding,
             format=FORMATS[path.suffix.lower()], received_at=taken.started_at, text=outcome.text,
             extractor_version=outcome.extractor_version,
         )
@@ -161,6 +198,8 @@ class Ingestor:
         try:
             self.store.save(document, outcome.reports, self._entry(taken, status, detail), replaces=replaces)
         except sqlite3.Error as error:  # rolled back to the file's savepoint: nothing of it is stored
+            if is_environmental(error):
+                raise
             return self._log(taken, "failed", f"could not store the records: {error}")
         return status, detail, len(outcome.reports)
 
@@ -172,15 +211,17 @@ class Ingestor:
         return _log_entry(taken.path, taken.sha256, status, detail, taken.started_at, taken.clock)
 
     def _place(self, taken: Taken, status: str, detail: str | None, reports: int) -> IngestResult:
-        """After the commit: stored files go to processed/, failed ones to failed/ with the reason."""
+        """After the commit: stored files go to processed/, failed ones to failed/ with the reason.
+        A refused move leaves the file where it is: taken again, only the move is left to do."""
         path, destination = taken.path, None
         try:
             if status == "failed":
-                destination = self._quarantine(path, detail)
-            elif status != "skipped":
+                destination = self._quarantine(path, taken.sha256, detail)
+            elif status not in ("skipped", "retry") or detail == ALREADY_STORED:
                 destination = self._move(path, taken.sha256, self.settings.processed_dir)
-        except OSError as error:  # stored already: taken again, it is a duplicate and moved then
-            log.warning("could not move %s: %s", path, error.strerror or error)
+        except EnvironmentFault as error:
+            log.warning("%s", error)
+            return IngestResult(path, "retry", str(error), reports)
         return IngestResult(path, status, detail, reports, destination)
 
     def reprocess(self, *, progress: bool = False) -> int:
@@ -213,20 +254,13 @@ class Ingestor:
                 meter.close()
 
     def _read(self, path: Path) -> bytes:
-        if path.is_symlink():
-            raise IngestError("the file is a symbolic link; links are never followed, copy the file itself")
+        check(os.lstat(path), allow_hard_links=True)  # links and FIFOs are told apart before the name
         if path.suffix.lower() not in FORMATS:
             kinds = ", ".join(sorted(FORMATS))
-            raise IngestError(f"unsupported file type {path.suffix or '(none)'!r}; supported: {kinds}")
-        # O_NOFOLLOW closes the gap between the check above and the open.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > self.settings.max_file_size:
-                raise IngestError(
-                    f"the file is {size:,} bytes, over the limit of {self.settings.max_file_size:,} bytes"
-                )
-            return handle.read(self.settings.max_file_size + 1)
+            raise IngestError(f"unsupported file type {stored_name(path.suffix) or '(none)'!r}; supported: {kinds}")
+        return read_regular(
+            path, max_size=self.settings.max_file_size, allow_hard_links=self.settings.allow_hard_links
+        )
 
     def _movable(self, path: Path) -> bool:
         """Only files inside the inbox are ever moved; a file named from elsewhere stays put."""
@@ -238,41 +272,38 @@ class Ingestor:
             return False
         return True
 
-    def _quarantine(self, path: Path, reason: str) -> Path | None:
-        if not self._movable(path) or not os.path.lexists(path):
-            return None
-        folder = self.settings.failed_dir
-        folder.mkdir(parents=True, exist_ok=True)
-        destination = folder / path.name
-        _replace(path, destination)
-        (folder / f"{path.name}.error.txt").write_text(
-            f"{path.name} could not be ingested: {reason}\n"
-            f"Fix the file and drop it into the inbox again to retry.\n",
-            encoding="utf-8",
-        )
-        return destination
-
-    def _move(self, path: Path, sha256: str, folder: Path) -> Path | None:
+    def _quarantine(self, path: Path, sha256: str | None, reason: str) -> Path | None:
+        """The failure is logged already (in the batch), so a refused move loses no reason."""
         if not self._movable(path):
             return None
-        folder.mkdir(parents=True, exist_ok=True)
-        destination = folder / path.name
-        if destination.exists() or destination.is_symlink():
-            destination = folder / f"{path.stem}-{sha256[:8]}{path.suffix}"
-        _replace(path, destination)
-        return destination
+        self._pause_before_move()
+        tag = (sha256 or hashlib.sha256(os.fsencode(path)).hexdigest())[:8]
+        try:
+            return quarantine(path, self.settings.failed_dir, reason, tag)
+        except OSError as error:
+            if not os.path.lexists(path):
+                return None
+            raise EnvironmentFault(f"failed ({reason}), and could not be moved to failed/: {describe(error)}") from error
 
+    def _pause_before_move(self) -> None:
+        if self.settings.pause_before_move:  # fault-injection point for the crash tests
+            print("moving", flush=True)
+            time.sleep(self.settings.pause_before_move)
 
-def _replace(source: Path, destination: Path) -> None:
-    try:
-        os.replace(source, destination)
-    except OSError:  # another filesystem
-        shutil.move(str(source), str(destination))
+    def _move(self, path: Path, sha256: str, folder: Path) -> Path | None:
+        """Stored files are never quarantined: a refused move is retried, the rows stay."""
+        if not self._movable(path):
+            return None
+        self._pause_before_move()
+        try:
+            return move_into(path, folder, sha256[:8])
+        except OSError as error:
+            raise EnvironmentFault(f"stored, but could not be moved to {folder.name}/: {describe(error)}") from error
 
 
 def _log_entry(path, sha256, status, detail, started_at, clock) -> IngestLogEntry:
     return IngestLogEntry(
-        filename=path.name, path=str(path), sha256=sha256, status=status, detail=detail,
+        filename=stored_name(path.name), path=stored_name(path), sha256=sha256, status=status, detail=detail,
         started_at=started_at, duration_ms=round((time.perf_counter() - clock) * 1000, 3),
     )
 
@@ -297,7 +328,7 @@ class IngestSummary:
 
     @property
     def failures(self) -> list[IngestResult]:
-        return [r for r in self.results if r.status == "failed"]
+        return [r for r in self.results if r.status in ("failed", "retry")]
 
     @property
     def failed(self) -> int:
@@ -306,7 +337,11 @@ class IngestSummary:
     def line(self) -> str:
         parts = [f"{self.count(s)} {s}" for s in ("ingested", "replaced", "duplicate", "failed")]
         reports = sum(r.reports for r in self.results)
-        return f"{len(self.results)} file(s): " + ", ".join(parts) + f"; {reports} report(s)"
+        left = self.count("retry")
+        return (
+            f"{len(self.results)} file(s): " + ", ".join(parts) + f"; {reports} report(s)"
+            + (f"; {left} left in place, the machine refused (try again later)" if left else "")
+        )
 
 
 def expand_paths(paths) -> list[Path]:
@@ -329,8 +364,13 @@ def ingest_paths(settings: Settings, paths, *, move: bool = False, progress: boo
     processed/ and failed/ folders as with the watcher."""
     settings = settings.model_copy(update={"keep_files": not move})
     files = expand_paths(paths)
-    store = Store(settings.db)
-    ingestor = Ingestor(settings, store)
+    store = open_store(settings.db)
+    try:
+        with database_errors(settings.db):
+            ingestor = Ingestor(settings, store)
+    except BaseException:
+        store.close()
+        raise
     try:
         return IngestSummary(ingestor.ingest_many(files, progress=progress))
     finally:
@@ -339,7 +379,7 @@ def ingest_paths(settings: Settings, paths, *, move: bool = False, progress: boo
 
 
 def reprocess_database(settings: Settings, *, progress: bool = False) -> int:
-    store = Store(settings.db)
+    store = open_store(settings.db)
     ingestor = Ingestor(settings, store)
     try:
         return ingestor.reprocess(progress=progress)
@@ -349,7 +389,7 @@ def reprocess_database(settings: Settings, *, progress: bool = False) -> int:
 
 
 def ingest_status(settings: Settings, limit: int = 10) -> dict:
-    store = Store(settings.db)
+    store = open_store(settings.db)
     try:
         conn = store.conn
         counts = dict(conn.execute("SELECT status, count(*) FROM ingest_log GROUP BY status ORDER BY status"))
