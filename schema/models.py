@@ -116,6 +116,9 @@ class Extraction(BaseModel):
     phrases: list[Phrase] = []
     people: list[Person] = []
     keywords: list[Keyword] = []
+    # Candidate keyword terms with their counts: the store ranks the keywords from these against
+    # the corpus's document frequencies when it writes the report (not a table of its own).
+    terms: dict[str, int] = {}
 
 
 class Report(BaseModel):
@@ -159,7 +162,10 @@ class Document(BaseModel):
     encoding: str = Field(description="Encoding the bytes were decoded from")
     format: str = Field(description="File type: txt or md")
     received_at: str = Field(description="When it was ingested, ISO-8601 UTC")
-    text: str = Field(description="Decoded and repaired text; report offsets index it")
+    text: str = Field(
+        description="Decoded and repaired text; report offsets index it. Stored NULL when the reports hold it "
+        "(with text_outside_reports)"
+    )
     extractor_version: str = Field(description="Version of the extractor that produced the rows")
 
 

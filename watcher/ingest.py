@@ -18,8 +18,8 @@ from schema.models import Document, IngestLogEntry
 from schema.vocabulary import Vocabulary
 from watcher.config import Settings
 from watcher.decode import DecodeError
+from watcher.extract.keywords import term_counts
 from watcher.errors import EnvironmentFault, FileFault, describe, is_environmental
-from watcher.extract.segment import cached_segmenter
 from watcher.files import NotAFile, check, move_into, read_regular, stored_name
 from watcher.pipeline import extract_reports, extractor_version, read_text
 from watcher.quarantine import logged_failure, quarantine
@@ -28,7 +28,6 @@ from watcher.startup import database_errors, open_store
 from watcher.store import Store
 
 FORMATS = {".txt": "txt", ".md": "md"}
-IDF_MIN_REPORTS = 50
 
 
 IngestError = FileFault  # the file's fault: quarantined with the message as the reason
@@ -49,17 +48,7 @@ class Ingestor:
         self.store = store
         self.vocabulary = vocabulary or Vocabulary.load(settings.vocabulary)
         self.store.sync_indicators(self.vocabulary)
-        self._idf: dict[str, float] | None = None
-        self._idf_reports = 0
-
-    def corpus_idf(self) -> dict[str, float] | None:
-        """Keyword IDF from the stored reports once there are enough; refreshed as the corpus grows."""
-        count = self.store.report_count()
-        if count >= IDF_MIN_REPORTS and (self._idf is None or count >= self._idf_reports * 1.2):
-            segmenter = cached_segmenter(self.vocabulary.userdict)
-            self._idf = self.store.corpus_idf(segmenter.cut, min_reports=IDF_MIN_REPORTS)
-            self._idf_reports = count
-        return self._idf
+        self.store.term_counter = lambda text: term_counts(text, self.vocabulary)
 
     def warm_up(self) -> None:
         """Load the segmenter and compile rules now, so the first dropped file is not slowed."""
@@ -89,7 +78,7 @@ class Ingestor:
                 raise IngestError(str(error)) from error
             version = extractor_version(self.vocabulary)
             try:
-                reports = extract_reports(read.text, self.vocabulary, idf=self.corpus_idf())
+                reports = extract_reports(read.text, self.vocabulary)
             except Exception as error:  # an extractor bug must not stop the service
                 raise IngestError(f"could not extract records: {type(error).__name__}: {error}") from error
             replaces = [d for d in self.store.documents_named(stored_name(path.name)) if d != sha256]
@@ -128,10 +117,11 @@ class Ingestor:
         self.store.sync_indicators(self.vocabulary)
         version = extractor_version(self.vocabulary)
         count = 0
-        idf = self.corpus_idf()
+        self.store.start_reprocess(version)
         for document_id, text in list(self.store.stored_texts()):
-            self.store.replace_reports(document_id, extract_reports(text, self.vocabulary, idf=idf), version)
+            self.store.replace_reports(document_id, extract_reports(text, self.vocabulary), version)
             count += 1
+        self.store.finish_reprocess(version)
         return count
 
     def _read(self, path: Path) -> bytes:
