@@ -54,7 +54,30 @@ def watch_options(f):
     return db_option(inbox_option(f))
 
 
-@click.group(cls=_Commands)
+class Cli(_Commands):
+    """Bad arguments: one sentence and exit status 2, as sqlite-utils and Datasette users expect."""
+
+    def main(self, args=None, prog_name=None, **extra):  # the name is always report-inbox
+        try:
+            return super().main(args, "report-inbox", standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as error:
+            click.echo(error.format_message(), err=True)
+            sys.exit(2)
+        except click.UsageError as error:
+            command = error.ctx.command_path if error.ctx else "report-inbox"
+            message = error.format_message()
+            message += "" if message.endswith((".", "?", "!")) else "."
+            click.echo(f"{command}: {message} See '{command} --help'.", err=True)
+            sys.exit(2)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=Cli)
 @click.version_option(__version__, prog_name="report-inbox")
 @click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors")
 def cli(quiet):
@@ -67,13 +90,33 @@ def cli(quiet):
 
 @cli.command()
 @watch_options
-@click.option("--host", help="Datasette host [127.0.0.1]")
-@click.option("--port", type=int, help="Datasette port [8001]")
-def serve(**flags):
-    """Watch the inbox and serve the database with Datasette."""
+@click.option("-h", "--host", help="Host for the site to listen on [127.0.0.1]")
+@click.option("-p", "--port", type=click.IntRange(0, 65535), help="Port for the site [8001]")
+@click.option("-o", "--open", "open_browser", is_flag=True, help="Open the site in a web browser once it is up")
+def serve(open_browser, **flags):
+    """Watch the inbox and serve the database with Datasette (the site, its pages and downloads)."""
     from watcher.serve import serve as run
 
-    run(_settings(**flags))
+    settings = _settings(**flags)
+    if open_browser:
+        threading.Thread(target=_open_when_up, args=(settings.host, settings.port), daemon=True).start()
+    run(settings)
+
+
+def _open_when_up(host: str, port: int, seconds: float = 30) -> None:
+    import socket
+    import time
+    import webbrowser
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection((host, port), timeout=0.5).close()
+        except OSError:
+            time.sleep(0.2)
+            continue
+        webbrowser.open(f"http://{host}:{port}/")
+        return
 
 
 @cli.command()
@@ -129,11 +172,24 @@ def reprocess(db):
 @cli.command()
 @db_option
 @click.option("--limit", default=10, show_default=True, help="How many recent failures to list")
-def status(db, limit):
-    """Counts by ingest status and the latest failures with their reasons."""
+@click.option("--json", "as_json", is_flag=True, help="Print the counts and failures as one JSON object")
+def status(db, limit, as_json):
+    """Counts by ingest status and the latest failures with their reasons (never creates a database)."""
+    import json
+
     from watcher.ingest import ingest_status
 
-    report = ingest_status(_settings(db=db), limit=limit)
+    settings = _settings(db=db)
+    if not settings.db.exists():
+        if as_json:
+            click.echo(json.dumps({"database": str(settings.db), "exists": False, "counts": {}, "reports": 0, "failures": []}))
+        else:
+            click.echo(f"No database at {settings.db} yet: nothing has been ingested.")
+        return
+    report = ingest_status(settings, limit=limit)
+    if as_json:
+        click.echo(json.dumps({"database": str(settings.db), "exists": True, **report}, ensure_ascii=False))
+        return
     for name, count in report["counts"].items():
         click.echo(f"{name:10} {count}")
     click.echo(f"{'reports':10} {report['reports']}")
@@ -141,3 +197,24 @@ def status(db, limit):
         click.echo("\nlatest failures:")
         for row in report["failures"]:
             click.echo(f"  {row['started_at']}  {row['filename']}: {row['detail']}")
+
+
+@cli.command()
+@click.argument("target", type=click.Path(path_type=Path))
+@db_option
+@click.option(
+    "--format", "format_", type=click.Choice(["db", "csv", "parquet"]), default="db", show_default=True,
+    help="db: one SQLite file; csv or parquet: a folder TARGET with one file per table",
+)
+@click.option("--bom", is_flag=True, help="CSV only: start each file with a UTF-8 BOM so Excel reads Chinese right")
+def export(target, db, format_, bom):
+    """Write a consistent, compacted copy of the database (safe while the service writes)."""
+    from watcher.export import export as run
+
+    settings = _settings(db=db)
+    if not settings.db.exists():
+        raise click.UsageError(f"no database at {settings.db}")
+    if bom and format_ != "csv":
+        raise click.UsageError("--bom applies to --format csv only")
+    written = run(settings.db, target, format=format_, bom=bom)
+    click.echo(f"wrote {len(written)} file(s) to {target}")
