@@ -98,8 +98,8 @@ def test_a_failing_database_write_fails_the_file_and_stores_nothing(settings, tm
 
     original = pipeline.extract
 
-    def broken(text, vocabulary, idf=None):
-        extraction = original(text, vocabulary, idf=idf)
+    def broken(text, vocabulary, **options):
+        extraction = original(text, vocabulary, **options)
         extraction.keywords = [Keyword(keyword="同一词", weight=1, rank=1)] * 2  # breaks the table's key
         return extraction
 

@@ -31,7 +31,10 @@ def read_text(data: bytes) -> ReadText:
 def extract_reports(
     text: str, vocabulary: Vocabulary, idf: dict[str, float] | None = None
 ) -> list[tuple[Report, Extraction]]:
-    return [(report, extract(report.text, vocabulary, idf=idf)) for report in split_reports(text, vocabulary)]
+    return [
+        (report, extract(report.text, vocabulary, idf=idf, organ_kind=report.organ_kind))
+        for report in split_reports(text, vocabulary)
+    ]
 
 
 def extractor_version(vocabulary: Vocabulary) -> str:
