@@ -176,7 +176,18 @@ def m004_organ_kind(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m001_spine, m002_extraction, m003_search, m004_organ_kind]
+def m007_formats(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        ALTER TABLE documents ADD COLUMN converter TEXT;
+        ALTER TABLE documents ADD COLUMN converter_version TEXT;
+        ALTER TABLE documents ADD COLUMN title TEXT;
+        ALTER TABLE documents ADD COLUMN published_on TEXT;
+        """
+    )
+
+
+MIGRATIONS: list[Migration] = [m001_spine, m002_extraction, m003_search, m004_organ_kind, m007_formats]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

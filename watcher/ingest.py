@@ -7,6 +7,7 @@ in the inbox; taken again on restart, it is recognised by its sha256 as already 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import sqlite3
@@ -18,13 +19,13 @@ from pathlib import Path
 from schema.models import Document, IngestLogEntry
 from schema.vocabulary import Vocabulary
 from watcher.config import Settings
-from watcher.decode import DecodeError
 from watcher.extract.segment import cached_segmenter
-from watcher.pipeline import extract_reports, extractor_version, read_text
+from watcher.originals import Originals
+from watcher.pipeline import ConversionError, extract_reports, extractor_version, read_document
 from watcher.store import Store
 
-FORMATS = {".txt": "txt", ".md": "md"}
 IDF_MIN_REPORTS = 50
+logger = logging.getLogger(__name__)
 
 
 class IngestError(Exception):
@@ -44,6 +45,7 @@ class Ingestor:
     def __init__(self, settings: Settings, store: Store, vocabulary: Vocabulary | None = None):
         self.settings = settings
         self.store = store
+        self.originals = Originals(settings.originals_dir)
         self.vocabulary = vocabulary or Vocabulary.load(settings.vocabulary)
         self.store.sync_indicators(self.vocabulary)
         self._idf: dict[str, float] | None = None
@@ -76,8 +78,8 @@ class Ingestor:
             if self.store.document(sha256):
                 return self._finish(path, "duplicate", sha256, started_at, clock, "same bytes as a stored document")
             try:
-                read = read_text(data)
-            except DecodeError as error:
+                read = read_document(data, path.name)
+            except ConversionError as error:
                 raise IngestError(str(error)) from error
             version = extractor_version(self.vocabulary)
             try:
@@ -88,11 +90,16 @@ class Ingestor:
             status = "replaced" if replaces else "ingested"
             document = Document(
                 id=sha256, filename=path.name, path=str(path), size=len(data), encoding=read.encoding,
-                format=FORMATS[path.suffix.lower()], received_at=started_at, text=read.text,
-                extractor_version=version,
+                format=read.format, received_at=started_at, text=read.text, extractor_version=version,
+                converter=read.converter, converter_version=read.converter_version, title=read.title,
+                published_on=read.date,
             )
             detail = f"{len(reports)} report(s)" + (f", replacing {len(replaces)} older version(s)" if replaces else "")
             log = _log_entry(path, sha256, status, detail, started_at, clock)
+            try:
+                self.originals.put(sha256, data)
+            except OSError as error:
+                raise IngestError(f"could not keep the original in {self.originals.folder}: {error}") from error
             try:
                 self.store.save(document, reports, log, replaces=replaces)
             except sqlite3.Error as error:  # rolled back: nothing of the file is stored
@@ -106,22 +113,38 @@ class Ingestor:
             return self._fail(path, sha256, f"could not read the file: {error.strerror or error}", started_at, clock)
 
     def reprocess(self) -> int:
-        """Re-derive every document's rows from its stored text; returns how many were redone."""
+        """Re-derive every document's rows: converted again from its kept original when there is
+        one (so converter and repair changes apply too), else from its stored text."""
         self.store.sync_indicators(self.vocabulary)
         version = extractor_version(self.vocabulary)
         count = 0
         idf = self.corpus_idf()
-        for document_id, text in list(self.store.stored_texts()):
-            self.store.replace_reports(document_id, extract_reports(text, self.vocabulary, idf=idf), version)
+        for document_id, filename, text in list(self.store.stored_documents()):
+            converted = self._convert_again(document_id, filename)
+            if converted:
+                text = converted["text"]
+            reports = extract_reports(text, self.vocabulary, idf=idf)
+            self.store.replace_reports(document_id, reports, version, converted=converted)
             count += 1
         return count
+
+    def _convert_again(self, document_id: str, filename: str) -> dict | None:
+        data = self.originals.get(document_id)
+        if data is None:
+            return None
+        try:
+            read = read_document(data, filename)
+        except ConversionError as error:
+            logger.warning("%s: kept the stored text, converting the original again failed: %s", filename, error)
+            return None
+        return {
+            "text": read.text, "format": read.format, "encoding": read.encoding, "converter": read.converter,
+            "converter_version": read.converter_version, "title": read.title, "published_on": read.date,
+        }
 
     def _read(self, path: Path) -> bytes:
         if path.is_symlink():
             raise IngestError("the file is a symbolic link; links are never followed, copy the file itself")
-        if path.suffix.lower() not in FORMATS:
-            kinds = ", ".join(sorted(FORMATS))
-            raise IngestError(f"unsupported file type {path.suffix or '(none)'!r}; supported: {kinds}")
         # O_NOFOLLOW closes the gap between the check above and the open.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         with os.fdopen(fd, "rb") as handle:

@@ -59,6 +59,10 @@ class Store:
     def stored_texts(self) -> Iterator[tuple[str, str]]:
         yield from self.conn.execute("SELECT id, text FROM documents ORDER BY received_at, id")
 
+    def stored_documents(self) -> Iterator[tuple[str, str, str]]:
+        """(id, filename, text) of every document, oldest first."""
+        yield from self.conn.execute("SELECT id, filename, text FROM documents ORDER BY received_at, id")
+
     def report_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM reports").fetchone()[0]
 
@@ -88,20 +92,29 @@ class Store:
                 self._delete_document(old)
             self.conn.execute(
                 "INSERT INTO documents (id, filename, path, size, encoding, format, received_at, text, "
-                "extractor_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "extractor_version, converter, converter_version, title, published_on) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     document.id, document.filename, document.path, document.size, document.encoding,
                     document.format, document.received_at, document.text, document.extractor_version,
+                    document.converter, document.converter_version, document.title, document.published_on,
                 ),
             )
             self._insert_reports(document.id, reports)
             self._insert_log(log)
 
     def replace_reports(
-        self, document_id: str, reports: list[tuple[Report, Extraction]], extractor_version: str
+        self, document_id: str, reports: list[tuple[Report, Extraction]], extractor_version: str,
+        converted: dict | None = None,
     ) -> None:
-        """Re-derive one document's rows from its stored text (after an extractor or vocabulary change)."""
+        """Re-derive one document's rows from its stored text (after an extractor or vocabulary change);
+        ``converted`` holds new documents columns (text, format, converter …) from converting it again."""
         with self._transaction():
+            if converted:
+                assignments = ", ".join(f"{column} = ?" for column in converted)
+                self.conn.execute(
+                    f"UPDATE documents SET {assignments} WHERE id = ?", (*converted.values(), document_id)
+                )
             self._delete_reports(document_id)
             self._insert_reports(document_id, reports)
             self.conn.execute(
