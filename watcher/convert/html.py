@@ -20,6 +20,7 @@ EXTENSIONS = {".html", ".htm", ".xhtml", ".shtml"}
 META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 # Legacy Chinese encodings pages declare, read with their superset.
 WIDER = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "big5": "big5hkscs"}
+SENTENCE = re.compile(r"[。！？!?]|\.\s")  # an article has at least one sentence; a menu has none
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -60,12 +61,12 @@ def convert_markup(markup: str, encoding: str, format: str) -> Converted:
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
     body = (result.text if result else "") or ""
-    if len(body.strip()) < 20:
+    paragraphs = [line.strip() for line in body.split("\n") if line.strip()]
+    if not any(len(p) >= 20 and SENTENCE.search(p) for p in paragraphs):
         raise ConversionError(
             "the web page holds no article text (only navigation, scripts or too little prose); "
             "save the article's own page, or copy its text into a .txt file"
         )
-    paragraphs = [line.strip() for line in body.split("\n") if line.strip()]
     date = result.date if result.date and ISO_DATE.match(result.date) else None
     return Converted(
         "\n\n".join(paragraphs), format, NAME, VERSION, encoding=encoding, title=result.title or None, date=date,
