@@ -8,7 +8,7 @@ from importlib.metadata import PackageNotFoundError, version
 # Bounds on one conversion, so a hostile or huge file fails with a reason instead of
 # exhausting the machine. The pipeline also runs each file under a time limit.
 MAX_PAGES = 500  # PDF pages read for text
-MAX_OCR_PAGES = 40  # PDF pages without text sent to OCR
+MAX_OCR_PAGES = 20  # PDF pages without text sent to OCR (about a minute each on a dense A3 page)
 MAX_PIXELS = 60_000_000  # an image (or a rendered page) larger than this is refused
 MAX_UNZIPPED = 200 * 1024 * 1024  # total uncompressed size of a DOCX
 MAX_ZIP_RATIO = 200  # uncompressed/compressed ratio of any large DOCX member
