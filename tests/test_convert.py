@@ -103,6 +103,14 @@ def test_gbk_page_gives_the_article_without_chrome_and_numbers_stay_whole():
         assert chrome not in converted.text
 
 
+def test_site_name_in_the_page_title_is_left_out():
+    page = gbk_page(f"<p>{PROSE}</p><p>{PROSE}</p>").replace(b"<h1>", b"<h2>").replace(b"</h1>", b"</h2>")
+    page = page.replace("<h2>青山区人大常委会2023年工作综述</h2>".encode("gb18030"), b"")
+    converted = read_document(page, "page.html")
+    assert converted.title == "青山区人大常委会2023年工作综述"
+    assert converted.text.splitlines()[0] == "青山区人大常委会2023年工作综述"
+
+
 def test_page_without_an_article_fails_with_a_reason():
     with pytest.raises(ConversionError, match="no article text"):
         read_document(gbk_page(""), "menu.html")

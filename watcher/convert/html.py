@@ -21,6 +21,7 @@ META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)
 # Legacy Chinese encodings pages declare, read with their superset.
 WIDER = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "big5": "big5hkscs"}
 SENTENCE = re.compile(r"[。！？!?]|\.\s")  # an article has at least one sentence; a menu has none
+SITE_SUFFIX = re.compile(r"\s*[_|｜]\s*|\s+[-–—]\s+")  # 标题_某某人大网, 标题 - 某某网
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -68,6 +69,5 @@ def convert_markup(markup: str, encoding: str, format: str) -> Converted:
             "save the article's own page, or copy its text into a .txt file"
         )
     date = result.date if result.date and ISO_DATE.match(result.date) else None
-    return Converted(
-        "\n\n".join(paragraphs), format, NAME, VERSION, encoding=encoding, title=result.title or None, date=date,
-    )
+    title = SITE_SUFFIX.split(result.title or "")[0].strip() or None
+    return Converted("\n\n".join(paragraphs), format, NAME, VERSION, encoding=encoding, title=title, date=date)
