@@ -29,7 +29,7 @@ from watcher.convert import ocr, pdf, read_document  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3, help="times the source texts are repeated")
-    parser.add_argument("--ocr-pages", type=int, default=2)
+    parser.add_argument("--ocr-pages", type=int, default=1)
     args = parser.parse_args()
     if not CHROMIUM.exists():
         sys.exit("needs Debian's chromium at /usr/bin/chromium to render the PDF")

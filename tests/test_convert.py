@@ -195,3 +195,14 @@ def test_without_tesseract_a_scan_says_how_to_enable_ocr(monkeypatch):
             read_document(blank_pdf(2), "scan.pdf")
     finally:
         ocr.tesseract_version.cache_clear()
+
+
+def test_every_converter_in_the_table_has_the_one_interface():
+    from watcher.convert import CONVERTERS
+
+    formats = [module.FORMAT for module in CONVERTERS]
+    assert len(set(formats)) == len(formats)
+    assert CONVERTERS[-1].FORMAT == "txt"  # the last resort, which refuses what is not text
+    for module in CONVERTERS:
+        assert module.NAME and isinstance(module.VERSION, str) and module.VERSION
+        assert callable(module.matches) and callable(module.convert)

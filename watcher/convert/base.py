@@ -12,7 +12,7 @@ MAX_OCR_PAGES = 20  # PDF pages without text sent to OCR (about a minute each on
 MAX_PIXELS = 60_000_000  # an image (or a rendered page) larger than this is refused
 MAX_UNZIPPED = 200 * 1024 * 1024  # total uncompressed size of a DOCX
 MAX_ZIP_RATIO = 200  # uncompressed/compressed ratio of any large DOCX member
-OCR_SECONDS = 120  # per image or page
+OCR_SECONDS = 180  # per image or page (a dense A3 newspaper page takes about a minute)
 
 
 class ConversionError(Exception):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import io
+import os
 import shutil
 import subprocess
 
@@ -63,6 +64,8 @@ def recognise(image) -> str:
         result = subprocess.run(
             ["tesseract", "stdin", "stdout", "-l", LANGUAGES, "--psm", "3"],
             input=buffer.getvalue(), capture_output=True, timeout=OCR_SECONDS,
+            # one thread per page: OpenMP threads only contend with the pipeline's own workers
+            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
         )
     except subprocess.TimeoutExpired as error:
         raise ConversionError(f"OCR took longer than {OCR_SECONDS} s on one page and was stopped") from error
