@@ -103,6 +103,13 @@ def test_gbk_page_gives_the_article_without_chrome_and_numbers_stay_whole():
         assert chrome not in converted.text
 
 
+def test_page_saved_in_another_charset_than_it_declares_is_still_read():
+    page = gbk_page(f"<p>{PROSE}</p><p>{PROSE}</p>").decode("gb18030").encode("utf-8")
+    converted = read_document(page, "page.html")
+    assert converted.encoding == "utf-8"
+    assert PROSE in converted.text
+
+
 def test_site_name_in_the_page_title_is_left_out():
     page = gbk_page(f"<p>{PROSE}</p><p>{PROSE}</p>").replace(b"<h1>", b"<h2>").replace(b"</h1>", b"</h2>")
     page = page.replace("<h2>青山区人大常委会2023年工作综述</h2>".encode("gb18030"), b"")

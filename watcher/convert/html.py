@@ -35,17 +35,17 @@ def convert(data: bytes) -> Converted:
 
 
 def decode_markup(data: bytes, declared: str | None = None) -> tuple[str, str]:
-    """The page's text: its BOM, else its declared charset, else the same guess as for text files."""
+    """The page's text: its BOM, else its declared charset if the bytes decode in it, else the
+    same guess as for text files."""
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     match = META_CHARSET.search(data[:8192])
     declared = declared or (match.group(1).decode("ascii").lower() if match else None)
     if declared:
         encoding = WIDER.get(declared, declared)
-        try:
-            codecs.lookup(encoding)
-            return normalise_line_ends(data.decode(encoding, errors="replace")), encoding
-        except LookupError:
+        try:  # a page declaring one charset but saved in another is left to the guess below
+            return normalise_line_ends(data.decode(encoding)), encoding
+        except (LookupError, UnicodeDecodeError):
             pass
     try:
         decoded = decode(data)

@@ -14,8 +14,8 @@ VERSION = html.VERSION
 
 
 def matches(probe) -> bool:
-    head = probe.head.lstrip().replace(b"\r\n", b"\n")
-    return head[:200].lower().find(b"mime-version:") >= 0 and b"multipart/related" in head.lower()
+    head = probe.head[:2048].lower()
+    return b"mime-version:" in head and b"multipart/related" in head
 
 
 def convert(data: bytes) -> Converted:
