@@ -184,6 +184,18 @@ def test_pdf_over_the_page_limit_fails_before_reading():
         read_document(blank_pdf(MAX_PAGES + 1), "phonebook.pdf")
 
 
+@pytest.mark.parametrize(
+    "text, unreadable",
+    [("", True), ("第3版", True), ("(cid:1234)(cid:77)(cid:5)" * 20, True), ("\ue001\ue002" * 50, True),
+     (PROSE, False), (PROSE + "(cid:12)", False)],
+    ids=["empty", "folio only", "cid codes", "private use", "prose", "prose with one code"],
+)
+def test_pages_whose_text_cannot_be_read_go_to_ocr(text, unreadable):
+    from watcher.convert.pdf import _unreadable
+
+    assert _unreadable(text) is unreadable
+
+
 def test_image_over_the_pixel_limit_fails_before_decoding():
     side = int(MAX_PIXELS ** 0.5) + 10
     with pytest.raises(ConversionError, match="pixels"):
@@ -198,7 +210,7 @@ def test_without_tesseract_a_scan_says_how_to_enable_ocr(monkeypatch):
     try:
         with pytest.raises(ConversionError, match="tesseract-ocr-chi-sim"):
             read_document(png(200, 100), "scan.png")
-        with pytest.raises(ConversionError, match="no text layer.*tesseract-ocr-chi-sim"):
+        with pytest.raises(ConversionError, match="no readable text layer.*tesseract-ocr-chi-sim"):
             read_document(blank_pdf(2), "scan.pdf")
     finally:
         ocr.tesseract_version.cache_clear()

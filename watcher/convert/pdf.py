@@ -14,6 +14,7 @@ picture-only pages for OCR.
 from __future__ import annotations
 
 import io
+import re
 import time
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ OCR_DPI = 200  # 10.5 pt type is then about 29 px high, enough for chi_sim; 300 
 SECONDS = 600  # a PDF still converting after this long fails
 GUTTER = 3.0  # points of empty width that separate columns
 TEXTLESS = 10  # a page with fewer characters than this is a picture
+CID = re.compile(r"\(cid:\d+\)")
 
 
 @dataclass(frozen=True)
@@ -56,11 +58,14 @@ def convert(data: bytes) -> Converted:
                 f"the PDF has {pages:,} pages, over the limit of {MAX_PAGES}: split it (one report per file)"
             )
         texts = _text_layer(data, pages)
-        blank = [number for number, text in enumerate(texts) if len(text.strip()) < TEXTLESS]
+        blank = [number for number, text in enumerate(texts) if _unreadable(text)]
         converter = NAME
         if blank:
             if len(blank) == pages and ocr.tesseract_version() is None:
-                raise ConversionError("the PDF has no text layer (it is a scan); " + ocr.HOW_TO_ENABLE)
+                raise ConversionError(
+                    "the PDF has no readable text layer (it is a scan, or its fonts map no characters); "
+                    + ocr.HOW_TO_ENABLE
+                )
             if ocr.tesseract_version() is not None:
                 if len(blank) > MAX_OCR_PAGES:
                     raise ConversionError(
@@ -76,6 +81,17 @@ def convert(data: bytes) -> Converted:
         raise ConversionError("the PDF holds no text: its pages are empty, or OCR found nothing on them")
     version = VERSION if converter == NAME else f"{VERSION}+tesseract-{ocr.tesseract_version()}"
     return Converted(text, FORMAT, converter, version, pages=pages)
+
+
+def _unreadable(text: str) -> bool:
+    """A page with (almost) no text is a picture; one whose fonts map no characters comes out as
+    ``(cid:123)`` codes or private-use characters, and is read like a picture too."""
+    stripped = "".join(text.split())
+    if len(stripped) < TEXTLESS:
+        return True
+    codes = len(CID.findall(stripped))
+    private = sum(1 for c in stripped if "\ue000" <= c <= "\uf8ff")
+    return (codes * 8 + private) / len(stripped) > 0.2
 
 
 def _open_failure(message: str) -> str:
