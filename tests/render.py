@@ -79,9 +79,9 @@ def web_page_html(text: str, charset: str = "gbk") -> str:
 <div class="header"><img src="logo.png" alt="人大网"><ul class="nav">{nav}</ul></div>
 <div class="crumbs">当前位置：<a href="/">首页</a> &gt; <a href="/l.html">人大要闻</a></div>
 <div class="main"><div class="article">
-<h1>{html.escape(title)}</h1>
-<div class="info">发布时间：2024-01-15 来源：本站 浏览次数：1234</div>
-<div class="content">{rest}{body_html}</div></div>
+<h1>{html.escape(title)}</h1>{rest}
+<div class="info">发布时间：2024-01-15 来源：本站 浏览次数：1234 【字体：<a>大</a> <a>中</a> <a>小</a>】</div>
+<div class="content">{body_html}</div></div>
 <div class="side"><h4>热点新闻</h4><ul>{links}</ul></div></div>
 <div class="footer"><p>版权所有：某某区人大常委会办公室 地址：某某路1号 电话：0000-1234567</p>
 <p>备案号：某ICP备12345678号-1 技术支持：某某网络公司</p></div>

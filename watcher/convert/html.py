@@ -12,6 +12,7 @@ import re
 
 from watcher.convert.base import ConversionError, Converted, package_version
 from watcher.decode import DecodeError, decode, normalise_line_ends
+from watcher.normalize import BYLINE
 
 FORMAT = "html"
 NAME = "trafilatura"
@@ -22,6 +23,8 @@ META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)
 WIDER = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "big5": "big5hkscs"}
 SENTENCE = re.compile(r"[。！？!?]|\.\s")  # an article has at least one sentence; a menu has none
 SITE_SUFFIX = re.compile(r"\s*[_|｜]\s*|\s+[-–—]\s+")  # 标题_某某人大网, 标题 - 某某网
+BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "td", "li", "span", "font", "strong")
+HEADLINE_LINES = 8
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -70,4 +73,34 @@ def convert_markup(markup: str, encoding: str, format: str) -> Converted:
         )
     date = result.date if result.date and ISO_DATE.match(result.date) else None
     title = SITE_SUFFIX.split(result.title or "")[0].strip() or None
+    if title:
+        paragraphs = [line for line in headline(markup, title, paragraphs) if line not in paragraphs] + paragraphs
     return Converted("\n\n".join(paragraphs), format, NAME, VERSION, encoding=encoding, title=title, date=date)
+
+
+def headline(markup: str, title: str, body: list[str]) -> list[str]:
+    """The subtitle (——2023年…工作综述) and bylines a page prints between its title and the
+    article's container, where main-content extraction leaves them out; they name the year and
+    the genre. Only lines in those two shapes are taken, so page furniture between (date,
+    source, font-size links) stays out."""
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(markup)
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    lines = []
+    for element in root.iter(*BLOCKS):
+        if not any(child.tag in BLOCKS for child in element.iterdescendants()):
+            text = " ".join(element.text_content().split())
+            if text:
+                lines.append(text)
+    if title not in lines:
+        return []
+    found = []
+    for line in lines[lines.index(title) + 1 :][:HEADLINE_LINES]:
+        if body and line in (body[0], body[0][: len(line)]):
+            break
+        if line.startswith("—") or BYLINE.match(line):
+            found.append(line)
+    return found
