@@ -225,3 +225,24 @@ def test_every_converter_in_the_table_has_the_one_interface():
     for module in CONVERTERS:
         assert module.NAME and isinstance(module.VERSION, str) and module.VERSION
         assert callable(module.matches) and callable(module.convert)
+
+
+def test_reading_order_follows_columns_under_a_headline():
+    from watcher.convert.pdf import Block, reading_order
+
+    def line(left, top, text, width=100, height=10):
+        return Block(left, top, left + width, top + height, text)
+
+    blocks = [
+        line(60, 0, "headline", width=300, height=30),  # over the three columns' gutters
+        line(150, 40, "byline", width=80),
+        # three columns; the gap after row 60 lines up across all of them
+        line(0, 60, "a1"), line(120, 60, "b1"), line(240, 60, "c1"),
+        line(0, 90, "a2"), line(120, 90, "b2"), line(240, 90, "c2"),
+        line(0, 105, "a3"), line(240, 105, "c3"),
+        line(0, 140, "next article", width=340, height=20),
+        line(0, 170, "d1", width=160), line(180, 170, "e1", width=160),
+    ]
+    order = [block.text for block, _ in reading_order(blocks)]
+    assert order == ["headline", "byline", "a1", "a2", "a3", "b1", "b2", "c1", "c2", "c3",
+                     "next article", "d1", "e1"]

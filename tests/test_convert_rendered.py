@@ -49,6 +49,16 @@ def test_rendered_fixture_gives_the_same_records_as_its_text(source, suffix, tmp
     assert records(converted.text, vocabulary) == records(plain.text, vocabulary)
 
 
+@pytest.mark.parametrize("suffix", ["pdf", "docx"])
+@pytest.mark.parametrize("source", fixture_reports(), ids=lambda p: p.stem)
+def test_newspaper_columns_and_word_paragraphs_read_back_in_order(source, suffix, tmp_path):
+    """Column by column, headline first, headings and captions between sentences, never inside:
+    the text read from the 3-column PDF (and from Word) is the text file's, paragraph for paragraph."""
+    text = source.read_text(encoding="utf-8")
+    rendered = writer(suffix)(text, tmp_path / f"{source.stem}.{suffix}")
+    assert read_document(rendered.read_bytes(), rendered.name).text == read_document(text.encode(), source.name).text
+
+
 @pytest.mark.parametrize("suffix", WRITERS)
 def test_rendered_samples_meet_the_gold_file(suffix, samples, tmp_path):
     """Every rendered format passes check_gold.py as the text files do."""
