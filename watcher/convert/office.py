@@ -20,12 +20,13 @@ def matches(probe) -> bool:
 
 
 def convert(data: bytes) -> Converted:
-    if "EncryptedPackage".encode("utf-16-le") in data[:1_000_000] or b"EncryptedPackage" in data[:1_000_000]:
+    # Directory entries hold UTF-16 stream names and may sit anywhere in the file.
+    if "EncryptedPackage".encode("utf-16-le") in data:
         raise ConversionError(
             "the document is password-protected: open it, remove the password "
             "(Word: File > Info > Protect Document > Encrypt with Password, clear it), save, and drop it in again"
         )
-    if "WordDocument".encode("utf-16-le") in data[:1_000_000]:
+    if "WordDocument".encode("utf-16-le") in data:
         raise ConversionError(
             "this is a legacy Word .doc file, which cannot be read: open it in Word, WPS or LibreOffice, "
             "save it as .docx (or export it as PDF), and drop that file in"
