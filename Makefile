@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test browser ocr bench clean
+.PHONY: run test browser ocr bench accuracy clean
 
 $(STAMP): pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
@@ -35,6 +35,10 @@ bench: $(STAMP)
 	$(PY) benchmarks/extraction.py
 	$(PY) benchmarks/search.py
 	$(PY) benchmarks/convert.py
+
+# The labelled corpus beside the checkout (../shared/corpus), ingested fresh and scored.
+accuracy: $(STAMP)
+	$(PY) benchmarks/accuracy.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts

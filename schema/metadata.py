@@ -8,9 +8,12 @@ from functools import lru_cache
 import yaml
 
 from schema import SCHEMA_DIR, models
-from schema.tables import SEARCH_COLUMNS
 
-DATASETTE_SETTINGS = {"truncate_cells_html": 120, "sql_time_limit_ms": 5000, "facet_time_limit_ms": 500}
+# Facet suggestions scan every column of a table on each page load: off. Asked-for facets get a
+# time limit.
+DATASETTE_SETTINGS = {
+    "truncate_cells_html": 120, "sql_time_limit_ms": 5000, "facet_time_limit_ms": 200, "suggest_facets": False,
+}
 
 TABLE_MODELS = {
     "documents": models.Document,
@@ -69,8 +72,13 @@ def datasette_metadata(db_name: str = "reports") -> dict:
         if name in TABLE_MODELS:
             table["columns"] = column_descriptions(name)
         tables[name] = table
-    for table, columns in SEARCH_COLUMNS.items():
-        tables[table]["columns"].update({c: "Character bigrams indexed for search (hidden on pages)" for c in columns})
+    tables["documents"]["columns"]["text_outside_reports"] = (
+        "The text outside the document's reports (blank lines…), as JSON [[offset, text], …]; text is then NULL, "
+        "since the reports hold the rest"
+    )
+    # Rows per table page: a long page of long texts costs more to render than to query.
+    for name in ("reports", "sentences", "facts", "documents"):
+        tables[name].setdefault("size", 30)
     queries = data["queries"]
     queries["indicator_by_district_year"] = {
         "title": "指标对比 · Indicators by district and year",

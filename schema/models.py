@@ -11,7 +11,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Level = Literal["national", "provincial", "municipal", "district", "township"]
+# China's administrative tiers: province includes 直辖市 and 自治区; city is 地级市, 自治州, 地区, 盟;
+# county is 县, 区, 县级市, 旗, 自治县.
+Level = Literal["national", "province", "city", "county", "township"]
 # The kind of body whose work a report covers; only 人大 bodies get 人大 indicators.
 OrganKind = Literal[
     "standing_committee",  # 人大常委会
@@ -114,6 +116,9 @@ class Extraction(BaseModel):
     phrases: list[Phrase] = []
     people: list[Person] = []
     keywords: list[Keyword] = []
+    # Candidate keyword terms with their counts: the store ranks the keywords from these against
+    # the corpus's document frequencies when it writes the report (not a table of its own).
+    terms: dict[str, int] = {}
 
 
 class Report(BaseModel):
@@ -130,7 +135,9 @@ class Report(BaseModel):
         "government, court, procuratorate, cppcc (政协), other",
     )
     level: Level | None = Field(
-        None, description="Level of the organ: national, provincial, municipal, district, township"
+        None,
+        description="Tier of the organ: national, province (省, 自治区, 直辖市), city (地级市, 自治州, 地区, 盟), "
+        "county (县, 区, 县级市, 旗, 自治县), township (乡, 镇, 街道)",
     )
     district: str | None = Field(None, description="区/县 (NULL when not established by the text)")
     city: str | None = Field(None, description="地级市")
@@ -155,7 +162,10 @@ class Document(BaseModel):
     encoding: str | None = Field(None, description="Encoding the bytes were decoded from (formats read as text)")
     format: str = Field(description="What the bytes are, from their content: txt, html, mhtml, pdf, docx, image")
     received_at: str = Field(description="When it was ingested, ISO-8601 UTC")
-    text: str = Field(description="Decoded and repaired text; report offsets index it")
+    text: str = Field(
+        description="Decoded and repaired text; report offsets index it. Stored NULL when the reports hold it "
+        "(with text_outside_reports)"
+    )
     extractor_version: str = Field(description="Version of the extractor that produced the rows")
     converter: str | None = Field(None, description="Library that turned the bytes into text (trafilatura, pdfminer.six …)")
     converter_version: str | None = Field(None, description="Version of that library")

@@ -13,11 +13,13 @@ import sqlite_utils
 
 Migration = Callable[[sqlite_utils.Database], None]
 
-# Columns of character bigrams that full-text search indexes (see watcher/search.py):
-# machine-facing, hidden on Datasette's pages.
-SEARCH_COLUMNS = {
-    "reports": ("title_bigrams", "text_bigrams"),
-    "sentences": ("text_bigrams",),
+# Full-text indexes (see watcher/search.py): table -> its columns the index covers. Each index is
+# an external-content FTS5 table over the table itself; the store writes character bigrams into
+# it, so no bigram string is kept in the tables readers see.
+SEARCH_INDEXES = {
+    "reports": ("title", "text"),
+    "sentences": ("text",),
+    "facts": ("subject", "evidence"),  # evidence: the clause of the report stating the fact
 }
 
 
@@ -162,8 +164,10 @@ def m002_extraction(db: sqlite_utils.Database) -> None:
 
 
 def m003_search(db: sqlite_utils.Database) -> None:
-    for table, columns in SEARCH_COLUMNS.items():
-        db[table].enable_fts(list(columns), create_triggers=True, tokenize="unicode61")
+    # Superseded by m006; kept so that old databases upgrade through the same steps.
+    columns = {"reports": ["title_bigrams", "text_bigrams"], "sentences": ["text_bigrams"]}
+    for table, names in columns.items():
+        db[table].enable_fts(names, create_triggers=True, tokenize="unicode61")
 
 
 def m004_organ_kind(db: sqlite_utils.Database) -> None:
@@ -174,6 +178,67 @@ def m004_organ_kind(db: sqlite_utils.Database) -> None:
         ALTER TABLE facts ADD COLUMN rule TEXT;
         """
     )
+
+
+def m005_level_tiers(db: sqlite_utils.Database) -> None:
+    """Report levels name China's tiers: provincial → province, municipal → city, district → county."""
+    db.execute(
+        "UPDATE reports SET level = CASE level WHEN 'provincial' THEN 'province' "
+        "WHEN 'municipal' THEN 'city' WHEN 'district' THEN 'county' ELSE level END"
+    )
+
+
+def m006_lean_store(db: sqlite_utils.Database) -> None:
+    """Indexed foreign keys; search indexes that hold bigrams without bigram columns; document
+    frequencies of keyword terms kept as reports arrive."""
+    for table in SEARCH_INDEXES:
+        db.execute(f"DROP TABLE IF EXISTS {table}_fts")
+        for suffix in ("ai", "ad", "au"):
+            db.execute(f"DROP TRIGGER IF EXISTS {table}_{suffix}")
+    db.executescript(
+        """
+        ALTER TABLE reports DROP COLUMN title_bigrams;
+        ALTER TABLE reports DROP COLUMN text_bigrams;
+        ALTER TABLE sentences DROP COLUMN text_bigrams;
+        ALTER TABLE documents ADD COLUMN text_outside_reports TEXT;
+        CREATE INDEX IF NOT EXISTS sentences_section_id ON sentences(section_id);
+        CREATE INDEX IF NOT EXISTS facts_sentence_id ON facts(sentence_id);
+        CREATE INDEX IF NOT EXISTS citations_sentence_id ON citations(sentence_id);
+        -- the reports table page sorts by year: the first page of a search need not sort every hit
+        CREATE INDEX IF NOT EXISTS reports_year ON reports(year);
+        CREATE TABLE keywords_by_report (
+            report_id INTEGER NOT NULL REFERENCES reports(id),
+            keyword TEXT NOT NULL,
+            weight REAL,
+            rank INTEGER,
+            PRIMARY KEY (report_id, keyword)
+        ) WITHOUT ROWID;
+        INSERT INTO keywords_by_report SELECT report_id, keyword, weight, rank FROM keywords;
+        DROP TABLE keywords;
+        ALTER TABLE keywords_by_report RENAME TO keywords;
+        CREATE TABLE document_frequencies (
+            term TEXT PRIMARY KEY,
+            documents INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE corpus_state (
+            key TEXT PRIMARY KEY,
+            value
+        );
+        -- Stored documents were never counted: the next reprocess counts them all.
+        INSERT INTO corpus_state (key, value) VALUES ('documents', 0);
+        INSERT INTO corpus_state (key, value)
+            SELECT 'frequencies_version', 'uncounted' WHERE EXISTS (SELECT 1 FROM documents);
+        """
+    )
+    for table, columns in SEARCH_INDEXES.items():
+        db.execute(
+            f'CREATE VIRTUAL TABLE {table}_fts USING fts5({", ".join(columns)}, content="{table}", '
+            f'content_rowid="id", tokenize="unicode61")'
+        )
+    from watcher.search import rebuild_index  # the tokens are the search module's business
+
+    for table in SEARCH_INDEXES:
+        rebuild_index(db.conn, table)
 
 
 def m007_formats(db: sqlite_utils.Database) -> None:
@@ -187,7 +252,9 @@ def m007_formats(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m001_spine, m002_extraction, m003_search, m004_organ_kind, m007_formats]
+MIGRATIONS: list[Migration] = [
+    m001_spine, m002_extraction, m003_search, m004_organ_kind, m005_level_tiers, m006_lean_store, m007_formats,
+]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

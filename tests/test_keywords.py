@@ -22,3 +22,13 @@ def test_corpus_idf_changes_the_ranking():
     assert default[0] == "民生实事"
     custom = [k.keyword for k in extract_keywords(text, VOCABULARY, idf={"民生实事": 0.01, "代表联络站": 10.0})]
     assert custom[0] == "代表联络站"
+
+
+def test_extraction_counts_terms_without_loading_jiebas_idf_table():
+    import sys
+
+    from watcher.extract import extract
+
+    extraction = extract("民生实事民生实事，代表联络站。", VOCABULARY)
+    assert extraction.terms["民生实事"] == 2 and extraction.keywords == []
+    assert "jieba.analyse" not in sys.modules  # its 140 MB table is never held

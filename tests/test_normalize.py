@@ -105,3 +105,38 @@ def test_gold_citations_survive_repair(samples):
         for report in entry["reports"]:
             for title in report.get("citations") or []:
                 assert f"《{title}》" in text, title
+
+
+@pytest.mark.parametrize(
+    "raw, repaired",
+    [
+        ("常委會開(kāi)展專(zhuān)項檢查3次。", "常委會開展專項檢查3次。"),
+        ("組織代表視察(shì)調研。", "組織代表視察調研。"),
+        ("召開常委會（huì）會議5次。", "召開常委會會議5次。"),
+        # parentheses that are not a gloss stay
+        ("地区生产总值(GDP)增长6%。", "地区生产总值(GDP)增长6%。"),
+        ("（一）坚持党的领导。", "（一）坚持党的领导。"),
+        ("推动项目(app)上线。", "推动项目(app)上线。"),
+    ],
+)
+def test_pinyin_glosses_are_removed(raw, repaired):
+    assert repair(raw).strip() == repaired
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # the opening mark stayed at the foot of a column
+        "结合主题教育举办“\n\n人大代表履职课堂”6期，邀请代表参加。\n",
+        # the closing mark went to the head of the next column
+        "结合主题教育举办“人大代表履职课堂\n\n”6期，邀请代表参加。\n",
+    ],
+)
+def test_a_quotation_mark_moved_by_a_column_break_keeps_its_number(raw):
+    assert repair(raw) == "结合主题教育举办“人大代表履职课堂”6期，邀请代表参加。\n"
+
+
+def test_reading_copy_is_simplified_with_digit_years():
+    from watcher.normalize import reading_copy
+
+    assert reading_copy("二〇二三年，縣人大常委會召開會議２次") == "2023年，县人大常委会召开会议2次"

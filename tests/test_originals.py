@@ -8,6 +8,15 @@ from conftest import FIXTURE_REPORTS
 from render import write_docx, write_gbk_page
 from watcher.ingest import ingest_paths, reprocess_database
 from watcher.originals import Originals
+from watcher.store import Store
+
+
+def stored_texts(settings, ids):
+    store = Store(settings.db)
+    try:
+        return [store.document_text(i) for i in ids]
+    finally:
+        store.close()
 
 
 def test_originals_are_content_addressed_gzip_written_once(tmp_path):
@@ -38,7 +47,8 @@ def test_ingest_records_format_and_converter_and_keeps_the_original(settings, tm
                 "select filename, format, converter, converter_version, encoding from documents"
             )
         )
-        texts = [t for (t,) in conn.execute("select text from documents")]
+        ids = [i for (i,) in conn.execute("select id from documents")]
+    texts = stored_texts(settings, ids)
     assert rows == {
         "qingshan.txt": ("html", "trafilatura", True, "gb18030"),
         "qingshan.docx": ("docx", "python-docx", True, None),
@@ -54,12 +64,15 @@ def test_reprocess_converts_the_original_again(settings, tmp_path):
     page = write_gbk_page(text, tmp_path / "qingshan.html")
     ingest_paths(settings, [page])
     with sqlite3.connect(settings.db) as conn:
-        (good,) = conn.execute("select text from documents").fetchone()
+        (sha,) = conn.execute("select id from documents").fetchone()
+    (good,) = stored_texts(settings, [sha])
+    with sqlite3.connect(settings.db) as conn:
         # as an older release would have stored the page: markup and all, no converter recorded
-        conn.execute("update documents set text = ?, converter = null, format = 'txt'",
+        conn.execute("update documents set text = ?, text_outside_reports = null, converter = null, format = 'txt'",
                      (page.read_bytes().decode("gb18030"),))
         conn.execute("delete from facts")
     assert reprocess_database(settings) == 1
+    assert stored_texts(settings, [sha]) == [good]
     with sqlite3.connect(settings.db) as conn:
-        assert conn.execute("select text, converter, format from documents").fetchone() == (good, "trafilatura", "html")
+        assert conn.execute("select converter, format from documents").fetchone() == ("trafilatura", "html")
         assert conn.execute("select count(*) from facts where indicator is not null").fetchone()[0] > 5

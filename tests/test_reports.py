@@ -24,7 +24,7 @@ def test_title_subtitle_and_two_bylines():
     assert (report.title, report.genre, report.organ, report.year) == (
         "履职为民显担当 实干争先促发展", "工作综述", "城北区人大常委会", 2023
     )
-    assert (report.district, report.city, report.province, report.level) == ("城北区", "西宁市", "青海省", "district")
+    assert (report.district, report.city, report.province, report.level) == ("城北区", "西宁市", "青海省", "county")
     assert [(p.name, p.role) for p in report.people] == [("小蕊", "本报记者"), ("颜维彬", "通讯员")]
 
 
@@ -58,7 +58,7 @@ def test_a_fragment_naming_the_same_district_joins_the_article():
 
 def test_city_level_and_multi_year_reports():
     (city,) = reports_of("砥砺奋进五年间\n\n——苏州市人大常委会2017—2021年工作回顾\n\n过去五年，常委会依法履职。\n")
-    assert (city.level, city.district, city.city, city.province) == ("municipal", None, "苏州市", "江苏省")
+    assert (city.level, city.district, city.city, city.province) == ("city", None, "苏州市", "江苏省")
     assert (city.year, city.period_start, city.period_end) == (None, 2017, 2021)
     assert city.genre == "工作回顾"
 
@@ -98,3 +98,11 @@ def test_samples_match_the_gold_report_fields(samples):
 def test_same_named_district_resolved_by_a_province_cited_in_the_text():
     (report,) = reports_of((FIXTURE_REPORTS / "qingshan_2023_clean.txt").read_text(encoding="utf-8"))
     assert (report.district, report.city, report.province) == ("青山区", "武汉市", "湖北省")
+
+
+def test_the_page_around_an_article_joins_it():
+    page = "某县人民政府\n\n政府信息公开\n\n发布时间：2024-01-25\n\n"
+    article = "奋力书写新答卷\n\n——2023年青山区人大常委会工作综述\n\n通讯员 陈立新\n\n一年来，召开常委会会议11次。\n"
+    (report,) = reports_of(page + article)
+    assert report.start == 0 and report.title == "奋力书写新答卷"
+    assert (report.organ_kind, report.year) == ("standing_committee", 2023)

@@ -1,6 +1,7 @@
 """The stock search box finds exactly the rows a plain substring match finds."""
 
 import random
+import sqlite3
 
 import pytest
 
@@ -52,12 +53,13 @@ def database(tmp_path_factory):
             IngestLogEntry(filename=f"{i}.txt", path=f"{i}.txt", status="ingested", started_at="x", duration_ms=0),
         )
     store.close()
-    return path, rows
+    ids = dict(sqlite3.connect(path).execute("select d.filename, r.id from reports r join documents d on d.id = r.document_id"))
+    return path, [(ids[f"{i}.txt"], title, text) for i, (title, text) in enumerate(rows)]
 
 
 def expected(rows, query):
     terms = query.lower().split()
-    return sorted(i + 1 for i, (title, text) in enumerate(rows) if all(t in f"{title} {text}".lower() for t in terms))
+    return sorted(id_ for id_, title, text in rows if all(t in f"{title} {text}".lower() for t in terms))
 
 
 @pytest.mark.asyncio
@@ -128,3 +130,27 @@ def test_plain_sqlite_pandas_and_sqlite_utils_read_the_file(database):
     assert sorted(frame["id"]) == expected(rows, "代表联络站")
     hits = list(sqlite_utils.Database(path)["reports"].search(fts_query("民生实事"), columns=["id"]))
     assert sorted(h["id"] for h in hits) == expected(rows, "民生实事")
+
+
+@pytest.mark.asyncio
+async def test_site_search_shows_titles_and_marked_excerpts(database):
+    path, rows = database
+    datasette = make_datasette(Settings(db=path))
+    page = (await datasette.client.get("/-/search", params={"q": "代表联络站"})).text
+    assert "<mark>代表联络站</mark>" in page
+    count = len(expected(rows, "代表联络站"))
+    assert f"Reports · 报告: {count:,}" in page
+    assert any(title in page for title in TITLES) and "bigram" not in page
+    table = (await datasette.client.get("/reports/reports", params={"_search": "联络站"})).text
+    assert "<mark>联络站</mark>" in table
+
+
+@pytest.mark.asyncio
+async def test_ranked_search_orders_by_a_visible_score(database):
+    path, rows = database
+    datasette = make_datasette(Settings(db=path))
+    hits = (await datasette.client.get("/reports/search.json", params={"q": "民生", "_shape": "array"})).json()
+    scores = [h["score"] for h in hits]
+    assert scores == sorted(scores, reverse=True) and len(set(scores)) > 1 and min(scores) >= 1
+    top = next(r for r in rows if r[0] == hits[0]["report_id"])
+    assert hits[0]["score"] == 10 * top[1].count("民生") + top[2].count("民生")

@@ -106,11 +106,102 @@ def test_indicators_follow_the_vocabulary_file(store, tmp_path, vocabulary):
     assert conn.execute("select indicator, value from facts").fetchall() == [(None, 9.0)]
 
 
-def test_corpus_idf_needs_enough_reports(store):
-    assert store.corpus_idf(str.split, min_reports=2) is None
-    for i, text in enumerate(["民生 实事 代表", "代表 联络站", "代表 建议"]):
+def test_document_frequencies_follow_saves_and_replacements(store):
+    store.term_counter = lambda text: set(text.split())
+    for i, text in enumerate(["民生 实事 代表", "代表 联络站"]):
         sha = f"{i:064x}"
         report = Report(seq=0, text=text, start=0, end=len(text))
-        store.save(document(sha, f"{i}.txt"), [(report, Extraction())], log(sha))
-    idf = store.corpus_idf(str.split, min_reports=2)
-    assert idf["民生"] > idf["代表"]
+        store.save(document(sha, f"{i}.txt"), [(report, Extraction(terms=dict.fromkeys(text.split(), 1)))], log(sha))
+    assert store.corpus_documents() == 2
+    assert store.term_frequencies(["代表", "民生", "联络站", "无"]) == {"代表": 2, "民生": 1, "联络站": 1}
+    # a new version of the second file: its old terms leave, its new ones come in
+    text = "代表 建议"
+    report = Report(seq=0, text=text, start=0, end=len(text))
+    store.save(document("f" * 64, "1.txt"), [(report, Extraction(terms={"代表": 1, "建议": 1}))], log("f" * 64),
+               replaces=[f"{1:064x}"])
+    assert store.corpus_documents() == 2
+    assert store.term_frequencies(["代表", "联络站", "建议"]) == {"代表": 2, "建议": 1}
+
+
+def test_keywords_are_ranked_from_the_stored_frequencies(store, tmp_path, monkeypatch):
+    monkeypatch.setattr("watcher.store.CORPUS_MIN_DOCUMENTS", 2)
+    for i in range(3):
+        sha = f"{i:064x}"
+        terms = {"代表": 1, "常委会": 1} | ({"联络站": 1} if i == 2 else {})
+        report = Report(seq=0, text="x", start=0, end=1)
+        store.save(document(sha, f"{i}.txt"), [(report, Extraction(terms=terms))], log(sha))
+    conn = sqlite3.connect(tmp_path / "r.db")
+    last = conn.execute(
+        "select keyword from keywords k join reports r on r.id = k.report_id "
+        "where r.document_id = ? order by rank", (f"{2:064x}",)
+    ).fetchall()
+    # the term only this document holds weighs most; the ones every document holds weigh less
+    assert last == [("联络站",), ("代表",), ("常委会",)]
+
+
+def test_a_batch_commits_good_files_and_drops_a_bad_one_whole(store, tmp_path):
+    bad = records()
+    bad[0][1].keywords = [Keyword(keyword="民生", weight=1.0, rank=1), Keyword(keyword="民生", weight=0.5, rank=2)]
+    with store.batch():
+        store.save(document("a" * 64, "a.txt"), records(), log("a" * 64))
+        with pytest.raises(sqlite3.IntegrityError):
+            store.save(document("b" * 64, "b.txt"), bad, log("b" * 64))
+        store.save(document("c" * 64, "c.txt"), records(), log("c" * 64))
+        # nothing is visible to other connections until the batch commits
+        assert sqlite3.connect(tmp_path / "r.db").execute("select count(*) from documents").fetchone() == (0,)
+    conn = sqlite3.connect(tmp_path / "r.db")
+    assert conn.execute("select id from documents order by id").fetchall() == [("a" * 64,), ("c" * 64,)]
+    assert conn.execute("select count(*) from facts").fetchone() == (2,)
+    assert conn.execute("select count(*) from ingest_log").fetchone() == (2,)
+
+
+def test_ids_survive_rederiving_and_are_never_reused(store, tmp_path):
+    store.save(document(), records(), log())
+    conn = sqlite3.connect(tmp_path / "r.db")
+    query = "select (select id from reports), (select id from sentences), (select id from facts)"
+    before = conn.execute(query).fetchone()
+    more = records()
+    more[0][1].facts.insert(0, more[0][1].facts[0].model_copy(update={"raw": "会议", "start": 5, "end": 7}))
+    store.replace_reports("a" * 64, more, "t2")
+    # the report, its sentence and its old fact keep their ids; the new fact gets one of its own
+    assert conn.execute("select id from reports").fetchall() == [(before[0],)]
+    assert conn.execute("select id from sentences").fetchall() == [(before[1],)]
+    assert before[2] in [r[0] for r in conn.execute("select id from facts")]
+    assert conn.execute("select count(*) from facts").fetchone() == (2,)
+    # a new version of the file is a new document: new ids, none of them an id the old rows had
+    store.save(document("b" * 64), records(), log("b" * 64, "replaced"), replaces=["a" * 64])
+    after = conn.execute(query).fetchone()
+    assert all(new > old for new, old in zip(after, before))
+
+
+def test_deleting_rows_uses_indexes_on_every_foreign_key(store):
+    plans = {
+        "facts": "select 1 from facts where sentence_id = 1",
+        "citations": "select 1 from citations where sentence_id = 1",
+        "sentences": "select 1 from sentences where section_id = 1",
+    }
+    for table, sql in plans.items():
+        plan = " ".join(str(row[-1]) for row in store.conn.execute("explain query plan " + sql))
+        assert "USING" in plan and "INDEX" in plan, (table, plan)
+
+
+def test_the_search_index_follows_replacements_and_rederiving(store, tmp_path):
+    from watcher.search import search
+
+    store.save(document("a" * 64), records(), log())
+    assert [h["district"] for h in search(tmp_path / "r.db", "常委会会议")] == ["城中区"]
+    text = "建成代表联络站12个。"
+    report = Report(seq=0, title="新标题", text=text, start=0, end=len(text))
+    new = [(report, Extraction(sentences=[Sentence(seq=0, text=text, start=0, end=len(text))]))]
+    store.save(document("b" * 64), new, log("b" * 64, "replaced"), replaces=["a" * 64])
+    assert search(tmp_path / "r.db", "常委会会议") == []
+    assert [h["title"] for h in search(tmp_path / "r.db", "联络站")] == ["新标题"]
+    store.replace_reports("b" * 64, records(), "t2")
+    assert search(tmp_path / "r.db", "联络站") == [] and search(tmp_path / "r.db", "联络站", table="sentences") == []
+    assert len(search(tmp_path / "r.db", "常委会会议", table="sentences")) == 1
+    integrity = sqlite3.connect(tmp_path / "r.db")
+    # every row the index points at exists
+    for table in ("reports", "sentences"):
+        assert integrity.execute(
+            f"select count(*) from {table}_fts where {table}_fts match '\"会\"*' and rowid not in (select id from {table})"
+        ).fetchone() == (0,)

@@ -209,7 +209,7 @@ def test_failures_are_quarantined_with_reasons_and_service_keeps_running(setting
     logged = dict(rows(settings, "select filename, status from ingest_log"))
     assert all(logged[name] == "failed" for name in expected)
     # nothing of the linked file reached the database
-    assert rows(settings, "select count(*) from documents where text like '%机密%'") == [(0,)]
+    assert rows(settings, "select count(*) from reports where text like '%机密%'") == [(0,)]
     assert rows(settings, "select count(*) from documents") == [(1,)]
 
 

@@ -26,7 +26,9 @@ class Settings(BaseSettings):
     )
     rescan: float = Field(60.0, gt=0, description="Seconds between full rescans of the inbox")
     vocabulary: Path = Field(
-        SCHEMA_DIR, description="Folder holding indicators.yaml, formulas.yaml, userdict.txt, stopwords.txt"
+        SCHEMA_DIR,
+        description="Folder of vocabulary files (indicators.yaml, organs.yaml, genres.yaml, units.yaml…); "
+        "a rule file it leaves out is read from schema/",
     )
     pause_before_commit: float = Field(
         0.0, ge=0, description="Fault injection for crash tests: wait this long before each commit"

@@ -4,16 +4,26 @@ Datasette searches with ``MATCH escape_fts(:search)``; redefining ``escape_fts``
 connection turns a query into phrases of character bigrams (see ``watcher.search``).
 Datasette's own definition comes from a default plugin's ``prepare_connection``; ``trylast``
 makes this one run after it, so this definition is the one in force.
+
+While a page answers a search (``?_search=`` on a table, ``?q=`` on a query), its text cells
+show an excerpt around the first hit and every hit is marked.
 """
 
 from __future__ import annotations
+
+import contextvars
+from urllib.parse import parse_qs
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from schema.tables import SEARCH_COLUMNS
-from watcher.search import fts_query
+from watcher.search import excerpt, fts_query, highlight_spans, hits, score
+from watcher.search_page import marked, search_page
+
+SEARCH = contextvars.ContextVar("search", default=None)
+MARKED_COLUMNS = {"title", "text", "subject", "raw", "excerpt", "heading", "sentence"}
+EXCERPT_OVER = 120
 
 CSS = """
 body { font-family: -apple-system, "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC",
@@ -22,9 +32,11 @@ table.rows-and-columns td { word-break: break-word; overflow-wrap: anywhere; max
 table.rows-and-columns td.col-text, table.rows-and-columns td.col-sentence,
 table.rows-and-columns td.col-excerpt { min-width: 20em; }
 dl.row-detail dd, .row-page td { white-space: pre-wrap; line-height: 1.7; }
-""" + "".join(
-    f"th.col-{c}, td.col-{c} {{ display: none; }}\n" for columns in SEARCH_COLUMNS.values() for c in columns
-)
+mark { background: #ffe58a; padding: 0 1px; }
+ol.search-hits li { margin-bottom: 0.8em; }
+.search-excerpt { margin: 0.2em 0; color: #333; }
+.search-detail { color: #666; font-size: 0.9em; }
+"""
 LABEL_COLUMNS = {
     "reports": "title",
     "facts": "raw",
@@ -48,11 +60,36 @@ LINKED_COLUMNS = {
 @hookimpl(trylast=True)
 def prepare_connection(conn):
     conn.create_function("escape_fts", 1, fts_query, deterministic=True)
+    conn.create_function("search_excerpt", 2, excerpt, deterministic=True)
+    conn.create_function("search_hits", 2, hits, deterministic=True)
+    conn.create_function("search_score", 3, score, deterministic=True)
+
+
+@hookimpl(tryfirst=True)
+def register_routes():
+    # tryfirst: this /-/search (excerpts, marked hits) answers before datasette-search-all's.
+    return [(r"^/-/report-inbox\.css$", _css), (r"^/-/search$", search_page)]
 
 
 @hookimpl
-def register_routes():
-    return [(r"^/-/report-inbox\.css$", _css)]
+def asgi_wrapper(datasette):
+    """Remember the search a request makes, for ``render_cell``."""
+
+    def wrap(app):
+        async def with_search(scope, receive, send):
+            query = None
+            if scope.get("type") == "http":
+                args = parse_qs(scope.get("query_string", b"").decode("ascii", "replace"))
+                query = (args.get("_search") or args.get("q") or [None])[0]
+            token = SEARCH.set(query.strip() if query and query.strip() else None)
+            try:
+                await app(scope, receive, send)
+            finally:
+                SEARCH.reset(token)
+
+        return with_search
+
+    return wrap
 
 
 async def _css(request):
@@ -68,6 +105,9 @@ def extra_css_urls():
 def render_cell(value, column, table, database, datasette):
     """Ids of reports, facts, sentences… link to their rows, labelled (a fact shows its report's
     title and its sentence), on table pages, row pages and in query results alike."""
+    query = SEARCH.get()
+    if query and column in MARKED_COLUMNS and isinstance(value, str) and highlight_spans(value, query):
+        return marked(excerpt(value, query) if len(value) > EXCERPT_OVER else value, query)
     target = LINKED_COLUMNS.get(column)
     if target is None or value is None or table == target or isinstance(value, dict):
         return None  # a dict is a value Datasette has already labelled (table pages)

@@ -19,12 +19,11 @@ from pathlib import Path
 from schema.models import Document, IngestLogEntry
 from schema.vocabulary import Vocabulary
 from watcher.config import Settings
-from watcher.extract.segment import cached_segmenter
+from watcher.extract.keywords import term_counts
 from watcher.originals import Originals
 from watcher.pipeline import ConversionError, extract_reports, extractor_version, read_document
 from watcher.store import Store
 
-IDF_MIN_REPORTS = 50
 logger = logging.getLogger(__name__)
 
 
@@ -48,17 +47,7 @@ class Ingestor:
         self.originals = Originals(settings.originals_dir)
         self.vocabulary = vocabulary or Vocabulary.load(settings.vocabulary)
         self.store.sync_indicators(self.vocabulary)
-        self._idf: dict[str, float] | None = None
-        self._idf_reports = 0
-
-    def corpus_idf(self) -> dict[str, float] | None:
-        """Keyword IDF from the stored reports once there are enough; refreshed as the corpus grows."""
-        count = self.store.report_count()
-        if count >= IDF_MIN_REPORTS and (self._idf is None or count >= self._idf_reports * 1.2):
-            segmenter = cached_segmenter(self.vocabulary.userdict)
-            self._idf = self.store.corpus_idf(segmenter.cut, min_reports=IDF_MIN_REPORTS)
-            self._idf_reports = count
-        return self._idf
+        self.store.term_counter = lambda text: term_counts(text, self.vocabulary)
 
     def warm_up(self) -> None:
         """Load the segmenter and compile rules now, so the first dropped file is not slowed."""
@@ -83,7 +72,7 @@ class Ingestor:
                 raise IngestError(str(error)) from error
             version = extractor_version(self.vocabulary)
             try:
-                reports = extract_reports(read.text, self.vocabulary, idf=self.corpus_idf())
+                reports = extract_reports(read.text, self.vocabulary)
             except Exception as error:  # an extractor bug must not stop the service
                 raise IngestError(f"could not extract records: {type(error).__name__}: {error}") from error
             replaces = [d for d in self.store.documents_named(path.name) if d != sha256]
@@ -118,14 +107,14 @@ class Ingestor:
         self.store.sync_indicators(self.vocabulary)
         version = extractor_version(self.vocabulary)
         count = 0
-        idf = self.corpus_idf()
+        self.store.start_reprocess(version)
         for document_id, filename, text in list(self.store.stored_documents()):
             converted = self._convert_again(document_id, filename)
             if converted:
                 text = converted["text"]
-            reports = extract_reports(text, self.vocabulary, idf=idf)
-            self.store.replace_reports(document_id, reports, version, converted=converted)
+            self.store.replace_reports(document_id, extract_reports(text, self.vocabulary), version, converted=converted)
             count += 1
+        self.store.finish_reprocess(version)
         return count
 
     def _convert_again(self, document_id: str, filename: str) -> dict | None:

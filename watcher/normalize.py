@@ -15,14 +15,29 @@ line that runs to the full width without ending a sentence continues in the next
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
+
+from schema.vocabulary import default_vocabulary
 
 SENTENCE_END = "。！？；…!?;"
 CLOSERS = "”’」』）)》】\"'"
 INNER_PUNCTUATION = "，。；,;"
-BYLINE = re.compile(r"^(本报记者|本报通讯员|特约记者|实习记者|通讯员|记者|撰稿|文/|文／|图/)")
+CREDITS = ("文/", "文／", "图/")  # a writer's or photographer's credit opens a byline too
+# A byline opens with a role of the built-in ``people.yaml`` (本报记者, 通讯员…) or a credit.
+BYLINE = re.compile("^(" + "|".join(map(re.escape, [*default_vocabulary().people.byline_roles, *CREDITS])) + ")")
 NUMBERED_HEADING = re.compile(r"^(\d{1,2}\s|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)])")
 HAN = r"\u3400-\u9fff\uf900-\ufaff"
 CJK_PUNCTUATION = "，。、；：！？“”‘’（）《》【】—…"
+OPENERS = "“‘「『《（("
+PINYIN_VOWELS = "aeiouüvāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+PINYIN_GLOSS = re.compile(
+    rf"(?<=[{HAN}])[(（](?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?[{PINYIN_VOWELS}]{{1,3}}(?:ng|n|r)?[)）]"
+)
+FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九○Ｏ", "0012345678900")
+CHINESE_YEAR = re.compile("[〇零一二三四五六七八九○Ｏ]{4}(?=年)")
+CHINESE_DATE = re.compile("(\\d{4}年)([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
 SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff]+")
 
 # A single-line block this long that stops mid-sentence was cut by a page break.
@@ -32,6 +47,7 @@ TITLE_BLOCK_MAX = 60
 
 
 def repair(text: str) -> str:
+    text = PINYIN_GLOSS.sub("", text)
     lines = [_clean_line(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     blocks = _blocks(lines)
     column = _column_width(blocks)
@@ -40,19 +56,20 @@ def repair(text: str) -> str:
     i = 0
     while i < len(blocks):
         gap, block = blocks[i]
-        if _is_heading_block(block, column):
+        following_block = blocks[i + 1][1] if i + 1 < len(blocks) else None
+        if _is_heading_block(block, column) and not _quotation_cut(block, following_block):
             paragraphs.extend(_collapse_doubled(_tidy_spaces(line, heading=True)) for line in block)
             i += 1
             continue
         parts = _join_block(block)
         # Continue the last paragraph into following body blocks while it stops mid-sentence.
-        while i + 1 < len(blocks) and _continues(block, parts[-1], column):
+        while i + 1 < len(blocks) and _continues(block, parts[-1], column, blocks[i + 1][1]):
             next_gap, next_block = blocks[i + 1]
             if _is_caption(next_block) and next_gap >= 2 and i + 2 < len(blocks) and not _is_heading_block(blocks[i + 2][1], column):
                 pending.append(next_block[0])
                 i += 1
                 next_gap, next_block = blocks[i + 1]
-            if _is_heading_block(next_block, column):
+            if _is_heading_block(next_block, column) and not _quotation_cut(block, next_block):
                 break
             following = _join_block(next_block)
             parts[-1] = _glue(parts[-1], following[0])
@@ -73,6 +90,42 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
         if match.group().strip():
             spans.append((match.start(), match.end()))
     return spans
+
+
+def reading_copy(text: str) -> str:
+    """A Simplified copy with digit years (二〇二三年 → 2023年, ２０２３ → 2023), for reading
+    metadata; it may differ in length from the text, so no offset is taken from it."""
+    text = text.translate(FULLWIDTH_DIGITS)
+    if not _traditional().isdisjoint(text):
+        text = _simplifier().convert(text)
+    text = CHINESE_YEAR.sub(lambda m: m.group().translate(CHINESE_DIGITS), text)
+    return CHINESE_DATE.sub(lambda m: f"{m.group(1)}{_small_number(m.group(2))}月{_small_number(m.group(3))}日", text)
+
+
+def _small_number(numeral: str) -> int:
+    """一 → 1, 十 → 10, 十二 → 12, 二十三 → 23 (months and days)."""
+    tens, _, units = numeral.rpartition("十")
+    value = int(units.translate(CHINESE_DIGITS) or 0)
+    if "十" in numeral:
+        value += 10 * int(tens.translate(CHINESE_DIGITS) or 1)
+    return value
+
+
+@lru_cache(maxsize=1)
+def _traditional() -> frozenset[str]:
+    """Characters t2s rewrites: conversion, the slow part of reading, runs only on text with one."""
+    import opencc
+
+    table = Path(opencc.__file__).with_name("dictionary") / "TSCharacters.txt"
+    rows = (line.split("\t", 1) for line in table.read_text(encoding="utf-8").splitlines() if "\t" in line)
+    return frozenset(key for key, values in rows if len(key) == 1 and key not in values.split())
+
+
+@lru_cache(maxsize=1)
+def _simplifier():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
 
 
 def _clean_line(line: str) -> str:
@@ -141,7 +194,7 @@ def _join_block(block: list[str]) -> list[str]:
             or BYLINE.match(line)
             or line.startswith("—")
             or BYLINE.match(previous)
-        )
+        ) and not line.startswith(tuple(CLOSERS))
         if starts_new:
             parts.append(line)
         else:
@@ -149,13 +202,21 @@ def _join_block(block: list[str]) -> list[str]:
     return parts
 
 
-def _continues(block: list[str], last: str, column: int | None) -> bool:
+def _continues(block: list[str], last: str, column: int | None, following: list[str] | None = None) -> bool:
     """Whether the block's last paragraph was cut off by a column or page break."""
+    if _quotation_cut(block, following):
+        return True
     if _ends_sentence(last) or BYLINE.match(block[-1]) or block[-1].startswith("—"):
         return False
     if len(block) == 1:
         return len(block[0]) >= min(LONG_LINE, column - 1 if column else LONG_LINE)
     return len(block[-1]) >= 0.75 * _width(block)
+
+
+def _quotation_cut(block: list[str], following: list[str] | None) -> bool:
+    """A block ending on an opening quotation mark, or followed by one starting with a closing
+    mark: a column break fell inside the quotation."""
+    return block[-1].endswith(tuple(OPENERS)) or bool(following and following[0].startswith(tuple(CLOSERS[:-2])))
 
 
 def _glue(left: str, right: str) -> str:

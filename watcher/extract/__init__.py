@@ -6,7 +6,7 @@ from schema.models import Extraction
 from schema.vocabulary import Vocabulary
 from watcher.extract.citations import extract_citations
 from watcher.extract.facts import extract_facts
-from watcher.extract.keywords import extract_keywords
+from watcher.extract.keywords import rank_keywords, term_counts
 from watcher.extract.people import extract_people
 from watcher.extract.phrases import extract_phrases
 from watcher.extract.sections import split_sections, split_sentences
@@ -15,14 +15,18 @@ EXTRACTOR_VERSION = "1"
 
 
 def extract(text: str, vocabulary: Vocabulary, idf: dict[str, float] | None = None) -> Extraction:
+    """Keywords are ranked here only when ``idf`` is given; otherwise the store ranks them from
+    ``terms`` against the corpus when it writes the report."""
     sections = split_sections(text)
+    terms = term_counts(text, vocabulary)
     sentences = split_sentences(text, sections)
     return Extraction(
         sections=sections,
         sentences=sentences,
         facts=extract_facts(text, sentences, vocabulary),
-        citations=extract_citations(text, sentences),
+        citations=extract_citations(text, sentences, vocabulary.citations),
         phrases=extract_phrases(text, vocabulary),
-        people=extract_people(text, sections),
-        keywords=extract_keywords(text, vocabulary, idf=idf),
+        people=extract_people(text, sections, vocabulary.people),
+        keywords=rank_keywords(terms, idf) if idf else [],
+        terms=terms,
     )

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-import yaml
-
-from schema import SCHEMA_DIR
 from schema.models import Citation, Sentence
+from schema.vocabulary import CitationRules, default_vocabulary
 
 TITLE = re.compile(r"《([^《》\n]{1,80})》")
 DRAFT = re.compile(r"[（(]([^（）()]{1,12})[)）]$")
@@ -18,12 +15,8 @@ CITY_END = re.compile(r"^[\u4e00-\u9fff]{2,5}?市(?![\u4e00-\u9fff]{0,6}?[区县
 DISTRICT = re.compile(r"^[\u4e00-\u9fff]{2,10}?[区县旗](?:人民|人大|委员会|常委会|关于|国土|政府|[\u4e00-\u9fff])")
 
 
-@lru_cache(maxsize=1)
-def citation_rules() -> dict:
-    return yaml.safe_load((SCHEMA_DIR / "citations.yaml").read_text(encoding="utf-8"))
-
-
-def extract_citations(text: str, sentences: list[Sentence]) -> list[Citation]:
+def extract_citations(text: str, sentences: list[Sentence], rules: CitationRules | None = None) -> list[Citation]:
+    rules = rules or default_vocabulary().citations
     citations = []
     for match in TITLE.finditer(text):
         title = re.sub(r"\s+", "", match.group(1))
@@ -35,9 +28,9 @@ def extract_citations(text: str, sentences: list[Sentence]) -> list[Citation]:
             Citation(
                 sentence_seq=sentence.seq if sentence else None,
                 title=title,
-                kind=kind_of(title),
-                level=level_of(title),
-                action=action_of(context, title),
+                kind=kind_of(title, rules),
+                level=level_of(title, rules),
+                action=action_of(context, title, rules),
                 start=match.start(),
                 end=match.end(),
             )
@@ -45,18 +38,18 @@ def extract_citations(text: str, sentences: list[Sentence]) -> list[Citation]:
     return citations
 
 
-def kind_of(title: str) -> str:
-    rules = citation_rules()
+def kind_of(title: str, rules: CitationRules | None = None) -> str:
+    rules = rules or default_vocabulary().citations
     core = title
     draft = DRAFT.search(core)
-    if draft and any(word in draft.group(1) for word in rules["drafts"]):
+    if draft and any(word in draft.group(1) for word in rules.drafts):
         core = core[: draft.start()]
     core = re.sub(r"[（(][^（）()]*[)）]$", "", core)  # (2021—2035年)
-    endings = [(len(e), rule["kind"]) for rule in rules["kinds"] for e in rule["endings"] if core.endswith(e)]
+    endings = [(len(e), rule.kind) for rule in rules.kinds for e in rule.endings if core.endswith(e)]
     return max(endings)[1] if endings else "other"  # the longest ending: 实施办法 is rules, not law
 
 
-def level_of(title: str) -> str | None:
+def level_of(title: str, rules: CitationRules | None = None) -> str | None:
     if title.startswith(NATIONAL):
         return "national"
     if PROVINCE_END.match(title):
@@ -66,21 +59,21 @@ def level_of(title: str) -> str | None:
             return "district"
     if CITY_END.match(title):
         return "municipal"
-    if kind_of(title) == "law" and not re.match(r"^[\u4e00-\u9fff]{2,8}?[省市区县]", title):
+    if kind_of(title, rules) == "law" and not re.match(r"^[\u4e00-\u9fff]{2,8}?[省市区县]", title):
         return "national"  # a law without a place name is a national law
     return None
 
 
-def action_of(sentence: str, title: str) -> str | None:
+def action_of(sentence: str, title: str, rules: CitationRules | None = None) -> str | None:
     """The action named nearest the title in its sentence (before it, or right after it); words
     inside titles (条例(修订草案)) do not count."""
     position = sentence.find(title)
     sentence = TITLE.sub(lambda m: "《" + "＿" * (len(m.group()) - 2) + "》", sentence)
     best, distance = None, None
-    for rule in citation_rules()["actions"]:
-        for word in rule["words"]:
+    for rule in (rules or default_vocabulary().citations).actions:
+        for word in rule.words:
             for match in re.finditer(re.escape(word), sentence):
                 gap = abs(match.start() - position) if position >= 0 else match.start()
                 if distance is None or gap < distance:
-                    best, distance = rule["action"], gap
+                    best, distance = rule.action, gap
     return best

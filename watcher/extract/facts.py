@@ -98,7 +98,7 @@ def extract_facts(text: str, sentences: list[Sentence], vocabulary: Vocabulary) 
     rules = _rules(vocabulary)
     facts: list[Fact] = []
     previous: tuple[int, str] | None = None  # end of the last fact and its subject, for lists
-    for quantity in find_quantities(matching):
+    for quantity in find_quantities(matching, vocabulary.units):
         if _is_not_a_count(matching, quantity, excluded):
             continue
         sentence = _sentence_at(sentences, quantity.start)

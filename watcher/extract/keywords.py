@@ -1,13 +1,19 @@
 """Top terms of a report by TF-IDF, with the domain stopword list and user dictionary.
 
-IDF comes from the stored corpus once it is large enough (the caller passes it), and from
-jieba's bundled table before that.
+Extraction counts a report's candidate terms (``term_counts``, no database). The store keeps
+how many documents hold each term and ranks the terms when it writes the report
+(``rank_keywords``), so no corpus has to be re-read. Until the corpus holds enough documents
+for its frequencies to mean something, jieba's bundled IDF table stands in, read from its file
+for the terms at hand rather than held in memory (it would cost about 140 MB).
 """
 
 from __future__ import annotations
 
+import importlib.util
+import math
 import re
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,33 +22,69 @@ from schema.vocabulary import Vocabulary
 from watcher.extract.segment import cached_segmenter
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
+CORPUS_MIN_DOCUMENTS = 50
+TOP = 20
+
+
+def _jieba_idf_file() -> Path:
+    """jieba's bundled IDF table, found without importing jieba.analyse."""
+    spec = importlib.util.find_spec("jieba")
+    return Path(spec.submodule_search_locations[0]) / "analyse" / "idf.txt"
+
+
+def _jieba_idf_lines():
+    with _jieba_idf_file().open(encoding="utf-8") as lines:
+        for line in lines:
+            word, _, value = line.partition(" ")
+            if value:
+                yield word, float(value)
 
 
 @lru_cache(maxsize=1)
-def default_idf() -> tuple[dict[str, float], float]:
-    import jieba.analyse
+def _jieba_median() -> float:
+    values = sorted(value for _, value in _jieba_idf_lines())
+    return values[len(values) // 2]
 
-    path = Path(jieba.analyse.__file__).with_name("idf.txt")
-    table = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        word, _, value = line.partition(" ")
-        if value:
-            table[word] = float(value)
-    values = sorted(table.values())
-    return table, values[len(values) // 2]
+
+def default_idf(terms: Iterable[str]) -> tuple[dict[str, float], float]:
+    """jieba's bundled IDF of ``terms``, and the table's median for terms it lacks. The file is
+    read afresh each time (about 0.1 s): held in memory, the table would cost about 140 MB."""
+    wanted = set(terms)
+    return {word: value for word, value in _jieba_idf_lines() if word in wanted}, _jieba_median()
+
+
+def term_counts(text: str, vocabulary: Vocabulary) -> dict[str, int]:
+    """Candidate keyword terms of ``text`` with their counts: Han words of two characters or
+    more that are not stopwords."""
+    tokens = cached_segmenter(vocabulary.userdict).cut(text)
+    return dict(
+        Counter(
+            t for t in tokens
+            if len(t) >= 2 and HAN.search(t) and t not in vocabulary.stopwords and not t[0].isdigit()
+        )
+    )
+
+
+def corpus_idf(frequencies: Mapping[str, int], documents: int) -> dict[str, float]:
+    """IDF from document frequencies (``frequencies[term]`` of ``documents`` documents hold it)."""
+    return {term: math.log(documents / (1 + n)) + 1 for term, n in frequencies.items()}
+
+
+def rank_keywords(terms: Mapping[str, int], idf: Mapping[str, float] | None = None, top: int = TOP) -> list[Keyword]:
+    """The ``top`` terms by TF-IDF; with no ``idf``, jieba's bundled table."""
+    if not terms:
+        return []
+    if idf:
+        table, fallback = idf, sum(idf.values()) / len(idf)
+    else:
+        table, fallback = default_idf(terms)
+    total = sum(terms.values())
+    weights = {term: count / total * table.get(term, fallback) for term, count in terms.items()}
+    ranked = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:top]
+    return [Keyword(keyword=term, weight=round(weight, 6), rank=rank) for rank, (term, weight) in enumerate(ranked, 1)]
 
 
 def extract_keywords(
-    text: str, vocabulary: Vocabulary, idf: dict[str, float] | None = None, top: int = 20
+    text: str, vocabulary: Vocabulary, idf: dict[str, float] | None = None, top: int = TOP
 ) -> list[Keyword]:
-    tokens = cached_segmenter(vocabulary.userdict).cut(text)
-    terms = Counter(
-        t for t in tokens if len(t) >= 2 and HAN.search(t) and t not in vocabulary.stopwords and not t[0].isdigit()
-    )
-    if not terms:
-        return []
-    table, median = (idf, sum(idf.values()) / len(idf)) if idf else default_idf()
-    total = sum(terms.values())
-    weights = {term: count / total * table.get(term, median) for term, count in terms.items()}
-    ranked = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:top]
-    return [Keyword(keyword=term, weight=round(weight, 6), rank=rank) for rank, (term, weight) in enumerate(ranked, 1)]
+    return rank_keywords(term_counts(text, vocabulary), idf, top)

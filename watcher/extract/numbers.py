@@ -10,6 +10,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from schema.vocabulary import UnitRules, default_vocabulary
 
 FULL_WIDTH = str.maketrans("０１２３４５６７８９．％（）", "0123456789.%()")
 DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -17,23 +20,25 @@ SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 LARGE_UNITS = {"万": 10_000, "亿": 100_000_000}
 CHINESE_NUMERAL = "零〇一二两三四五六七八九十百千"
 
-# Longest first, so 人次 wins over 人 and 万元 over 元.
-UNITS = [
-    "人次", "件次", "场次", "批次", "户次", "个次", "项次", "万元", "亿元",
-    "元", "次", "件", "项", "个", "名", "人", "位", "条", "篇", "场", "期", "批", "家", "部",
-    "亩", "所", "处", "份", "轮", "户", "天", "台", "套", "支", "类", "项目", "%",
-]
-UNIT_PATTERN = "|".join(re.escape(u) for u in sorted(set(UNITS), key=len, reverse=True))
 APPROX_BEFORE = "将近|大约|超过|近|约|逾|超"
-QUANTITY = re.compile(
-    rf"(?P<before>{APPROX_BEFORE})?"
-    rf"(?P<number>[0-9０-９]+(?:[.．][0-9０-９]+)?|[{CHINESE_NUMERAL}]+)"
-    r"(?P<large>[万亿])?"
-    r"(?P<about>余|多)?"
-    r"(?P<large2>[万亿])?"
-    rf"(?P<unit>{UNIT_PATTERN}|％)"
-    r"(?P<alternative>[（(](?:人次|件次|次|项|件|个|名|人|场)[)）])?"
-)
+
+
+@lru_cache(maxsize=8)
+def quantity_pattern(units: UnitRules) -> re.Pattern:
+    """Numbers with a unit from ``units.yaml``; longest unit first, so 人次 wins over 人."""
+    written = "|".join(re.escape(u) for u in sorted(set(units.units), key=len, reverse=True))
+    alternatives = "|".join(re.escape(u) for u in units.alternatives)
+    return re.compile(
+        rf"(?P<before>{APPROX_BEFORE})?"
+        rf"(?P<number>[0-9０-９]+(?:[.．][0-9０-９]+)?|[{CHINESE_NUMERAL}]+)"
+        r"(?P<large>[万亿])?"
+        r"(?P<about>余|多)?"
+        r"(?P<large2>[万亿])?"
+        rf"(?P<unit>{written}|％)"
+        rf"(?P<alternative>[（(](?:{alternatives})[)）])?"
+    )
+
+
 PERCENT_WORDS = re.compile(rf"百分之(?P<number>[0-9０-９]+(?:[.．][0-9０-９]+)?|[{CHINESE_NUMERAL}]+)")
 
 
@@ -73,9 +78,9 @@ def parse_number(token: str) -> float | None:
     return float(total + (digit or 0))
 
 
-def find_quantities(text: str) -> list[Quantity]:
+def find_quantities(text: str, units: UnitRules | None = None) -> list[Quantity]:
     found = []
-    for match in QUANTITY.finditer(text):
+    for match in quantity_pattern(units or default_vocabulary().units).finditer(text):
         number = parse_number(match.group("number"))
         if number is None:
             continue

@@ -5,31 +5,20 @@ tagging alone is about 10% precise on these texts."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-import yaml
-
-from schema import SCHEMA_DIR
 from schema.models import Person, Section
+from schema.vocabulary import PeopleRules, default_vocabulary
 
 PUNCTUATION = "，,。；;：:、！？!?（(“”\"）) \n"
 CAPTION_MARK = re.compile(r"^[（(][左右前后中][一二三四五六七八九十\d]+[)）]")
 ROLE_CHUNK = re.compile(r"[\u4e00-\u9fff、]{0,16}$")
 
 
-@lru_cache(maxsize=1)
-def rules() -> dict:
-    data = yaml.safe_load((SCHEMA_DIR / "people.yaml").read_text(encoding="utf-8"))
-    roles = sorted(data["roles"], key=len, reverse=True)
-    data["role_pattern"] = re.compile("|".join(map(re.escape, roles)))
-    return data
-
-
-def extract_people(text: str, sections: list[Section] | None = None) -> list[Person]:
-    data = rules()
+def extract_people(text: str, sections: list[Section] | None = None, rules: PeopleRules | None = None) -> list[Person]:
+    data = rules or default_vocabulary().people
     found: dict[str, Person] = {}
-    for match in data["role_pattern"].finditer(text):
-        if any(text[max(0, match.end() - len(r)) : match.end()] == r for r in data["ignore_roles"]):
+    for match in data.role_pattern.finditer(text):
+        if any(text[max(0, match.end() - len(r)) : match.end()] == r for r in data.ignore_roles):
             continue
         name = _name_at(text, match.end(), data)
         if not name:
@@ -46,7 +35,7 @@ def extract_people(text: str, sections: list[Section] | None = None) -> list[Per
     return sorted(found.values(), key=lambda p: p.start or 0)
 
 
-def _name_at(text: str, position: int, data: dict) -> str | None:
+def _name_at(text: str, position: int, data: PeopleRules) -> str | None:
     if text[position : position + 1] == "的":
         position += 1
     for size in (3, 2):
@@ -54,20 +43,20 @@ def _name_at(text: str, position: int, data: dict) -> str | None:
         if len(name) < size or not _looks_like_name(name, data):
             continue
         rest = text[position + size :]
-        if not rest or rest[0] in PUNCTUATION or CAPTION_MARK.match(rest) or rest.startswith(tuple(data["after_name"])):
+        if not rest or rest[0] in PUNCTUATION or CAPTION_MARK.match(rest) or rest.startswith(tuple(data.after_name)):
             return name
     return None
 
 
-def _looks_like_name(name: str, data: dict) -> bool:
+def _looks_like_name(name: str, data: PeopleRules) -> bool:
     if not re.fullmatch(r"[\u4e00-\u9fff]{2,3}", name):
         return False
-    if any(c in data["not_in_name"] for c in name) or name[:2] in data["not_names"]:
+    if any(c in data.not_in_name for c in name) or name[:2] in data.not_names:
         return False
-    return name[0] in data["surnames"] or name[:2] in data["compound_surnames"]
+    return name[0] in data.surnames or name[:2] in data.compound_surnames
 
 
-def _role(text: str, match: re.Match, data: dict) -> str:
+def _role(text: str, match: re.Match, data: PeopleRules) -> str:
     """The role as written: 人大代表, or 副院长、护理部主任 with the title that comes before."""
     if match.group() in ("人大代表", "代表"):
         return "人大代表"
@@ -79,9 +68,9 @@ def _role(text: str, match: re.Match, data: dict) -> str:
     return _strip_organisation(chunk, data)
 
 
-def _strip_organisation(title: str, data: dict) -> str:
+def _strip_organisation(title: str, data: PeopleRules) -> str:
     """黔贵国际医院副院长 → 副院长; 护理部主任 stays (a department and its head)."""
-    role = data["role_pattern"].search(title)
+    role = data.role_pattern.search(title)
     if not role:
         return title
     head = title[: role.start()]
