@@ -13,11 +13,12 @@ $(STAMP): pyproject.toml requirements.lock
 run: $(STAMP) ocr
 	$(VENV)/bin/report-inbox serve
 
-# Page tests drive Debian's Chromium; without it (no root, no apt) they are skipped.
+# Page tests drive Debian's Chromium, README examples call sqlite3 and curl; without them
+# (no root, no apt) those tests are skipped or fail with the missing command named.
 browser:
-	@{ command -v chromium && fc-list | grep -qi wqy; } >/dev/null 2>&1 || \
+	@{ command -v chromium && command -v sqlite3 && command -v curl && fc-list | grep -qi wqy; } >/dev/null 2>&1 || \
 	  { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; } || \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei sqlite3 curl >/dev/null; } || \
 	  echo "chromium is not installed: browser tests will be skipped"
 
 # Scans are read by Debian's Tesseract with its Simplified Chinese model; without it (no root,

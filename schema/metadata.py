@@ -36,7 +36,6 @@ LINK_COLUMNS = {
     "section_id": "The section holding the sentence",
     "sentence_id": "The sentence that states it",
 }
-MODEL_ONLY = {"people", "sentence_seq", "section_seq"}
 
 
 @lru_cache(maxsize=1)
@@ -44,24 +43,46 @@ def site() -> dict:
     return yaml.safe_load((SCHEMA_DIR / "site.yaml").read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=1)
+def table_columns() -> dict[str, list[str]]:
+    """Every table's columns, as the migrations make them (on an empty in-memory database)."""
+    import sqlite_utils
+
+    from schema.tables import migrate
+
+    db = sqlite_utils.Database(memory=True)
+    migrate(db)
+    return {table.name: [c.name for c in table.columns] for table in db.tables}
+
+
 def column_descriptions(table: str) -> dict[str, str]:
+    """Descriptions of the columns the table has, in the table's order."""
     model = TABLE_MODELS[table]
-    columns = {name: field.description for name, field in model.model_fields.items() if field.description}
-    for name in MODEL_ONLY:
-        columns.pop(name, None)
-    return {**{k: v for k, v in LINK_COLUMNS.items() if k not in columns}, **columns}
+    described = {name: field.description for name, field in model.model_fields.items() if field.description}
+    described = {**LINK_COLUMNS, **described}
+    return {c: described[c] for c in table_columns().get(table, []) if c in described}
 
 
-def indicator_by_district_year(keys: list[str]) -> str:
-    columns = ",\n  ".join(f"max(case when f.indicator = '{key}' then f.value end) as {key}" for key in keys)
+def indicator_by_district_year(keys: list[str], labels: dict[str, str] | None = None) -> str:
+    """One row per district and year, a column per indicator headed by its Chinese label."""
+    labels = labels or {}
+    columns = ",\n  ".join(
+        f"max(case when f.indicator = '{key}' then f.value end) as [{labels.get(key, key)}]" for key in keys
+    )
     return (
-        "select r.province, r.city, r.district, r.year,\n  "
+        "select r.district as 区县, r.city as 市, r.year as 年份,\n  "
         + columns
         + "\nfrom reports r left join facts f on f.report_id = r.id\n"
-        "where r.district is not null\n"
+        "where r.district is not null and (:year = 'all' or r.year = :year)\n"
         "group by r.province, r.city, r.district, r.year\n"
         "order by r.year desc, r.province, r.city, r.district"
     )
+
+
+def indicator_labels() -> dict[str, str]:
+    from schema.vocabulary import Vocabulary
+
+    return {i.key: i.label_zh for i in Vocabulary.load().indicators if i.label_zh}
 
 
 def datasette_metadata(db_name: str = "reports") -> dict:
@@ -82,8 +103,9 @@ def datasette_metadata(db_name: str = "reports") -> dict:
     queries = data["queries"]
     queries["indicator_by_district_year"] = {
         "title": "指标对比 · Indicators by district and year",
-        "description": "One row per district and year, a column per indicator (schema/site.yaml lists them).",
-        "sql": indicator_by_district_year(data["compared_indicators"]),
+        "description": "One row per district and year, a column per indicator (schema/site.yaml lists them); "
+        "the largest value a report of that year states. year: a year, or all.",
+        "sql": indicator_by_district_year(data["compared_indicators"], indicator_labels()),
     }
     dashboard = data["dashboard"]
     for chart in dashboard["charts"].values():

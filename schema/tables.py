@@ -7,6 +7,7 @@ databases in the field are upgraded in place.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import sqlite_utils
@@ -252,8 +253,35 @@ def m007_formats(db: sqlite_utils.Database) -> None:
     )
 
 
+def m009_whole_values(db: sqlite_utils.Database) -> None:
+    """facts.value: NUMERIC affinity instead of REAL, so a count is stored (and read by every
+    tool, exported as CSV and JSON) as 14, not 14.0; 92.8 stays a real number. And indexes for
+    a district's or a city's reports (the place pages), which the province-first index cannot serve.
+
+    SQLite cannot ALTER a column's type. Declared types change no stored record, so the
+    declaration is rewritten in place (the procedure of SQLite's ALTER TABLE documentation),
+    which keeps the table's indexes, triggers and any later columns, then each stored value is
+    re-read with the new affinity."""
+    db.execute("CREATE INDEX IF NOT EXISTS reports_district_year ON reports(district, year, city, province)")
+    db.execute("CREATE INDEX IF NOT EXISTS reports_city_year ON reports(city, year, district, province)")
+    schema_version = db.execute("PRAGMA schema_version").fetchone()[0]
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'facts'").fetchone()[0]
+    declaration = re.compile(r"""([\s(,]["`\[]?value["`\]]?\s+)REAL\b""", re.I)
+    if not declaration.search(sql):
+        return
+    db.execute("PRAGMA writable_schema = ON")
+    db.execute(
+        "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'facts'",
+        (declaration.sub(r"\1NUMERIC", sql, count=1),),
+    )
+    db.execute(f"PRAGMA schema_version = {schema_version + 1}")
+    db.execute("PRAGMA writable_schema = OFF")
+    db.execute("UPDATE facts SET value = value WHERE typeof(value) = 'real' AND value = cast(value AS INTEGER)")
+
+
 MIGRATIONS: list[Migration] = [
-    m001_spine, m002_extraction, m003_search, m004_organ_kind, m005_level_tiers, m006_lean_store, m007_formats,
+    m001_spine, m002_extraction, m003_search, m004_organ_kind, m005_level_tiers, m006_lean_store,
+    m007_formats, m009_whole_values,
 ]
 
 

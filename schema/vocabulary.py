@@ -199,6 +199,8 @@ class Vocabulary(BaseModel):
     topics: tuple[str, ...] = ()
     verbs: tuple[str, ...] = ()
     predicates: tuple[str, ...] = ()
+    activities: tuple[tuple[str, tuple[str, ...]], ...] = ()  # kinds of work a combined count merges
+    default_organ_kinds: tuple[str, ...] = ()  # organs an indicator belongs to unless it says
     formulas: tuple[str, ...] = ()
     organs: OrganRules = OrganRules()
     genres: GenreRules = GenreRules()
@@ -220,6 +222,8 @@ class Vocabulary(BaseModel):
             topics=tuple(specs.get("topics", [])),
             verbs=tuple(specs.get("verbs", [])),
             predicates=tuple(specs.get("predicates", [])),
+            activities=tuple((name, tuple(words)) for name, words in (specs.get("activities") or {}).items()),
+            default_organ_kinds=tuple(specs.get("default_organ_kinds", [])),
             formulas=tuple(formulas.get("formulas", [])),
             organs=OrganRules.model_validate(_rules(folder, "organs.yaml")),
             genres=GenreRules.model_validate(_rules(folder, "genres.yaml")),

@@ -39,6 +39,12 @@ def test_kind_and_level(title, kind, level):
         ("专题学习《习近平新时代中国特色社会主义思想专题摘编》等书目。", ["学习"]),
         ("审议通过《关于加强检察建议工作的决议》。", ["审议"]),
         ("争当表率工作被《青海人大》采编刊发。", [None]),
+        # a title governed by 对/就 takes the action after it, even when 贯彻 comes first
+        ("对区政府贯彻落实《某某法》《某某条例》等法律法规开展执法检查。", ["执法检查", "执法检查"]),
+        ("对《甲省河道管理条例》、《甲省湿地保护条例》贯彻实施情况开展执法检查。", ["执法检查", "执法检查"]),
+        ("检查组就全市贯彻实施《某某促进法》情况进行检查，听取汇报。", ["执法检查"]),
+        ("对照《某某准则》认真学习。", ["学习"]),
+        ("认真贯彻《某某法》，对全区执法工作开展调研。", ["贯彻"]),
     ],
 )
 def test_action_from_the_sentence(text, actions):
@@ -50,3 +56,22 @@ def test_titles_are_whole_with_offsets_and_unbalanced_marks_are_skipped():
     (citation,) = extract_citations(text, split_sentences(text))
     assert citation.title == "中华人民共和国就业促进法"
     assert text[citation.start : citation.end].startswith("《")
+
+
+@pytest.mark.slow
+def test_the_laws_inspected_query_answers_on_the_samples(settings, samples):
+    import sqlite3
+
+    import yaml
+
+    from schema import SCHEMA_DIR
+    from watcher.ingest import ingest_paths
+
+    ingest_paths(settings, samples)
+    site = yaml.safe_load((SCHEMA_DIR / "site.yaml").read_text(encoding="utf-8"))
+    sql = site["queries"]["laws_inspected"]["sql"]
+    with sqlite3.connect(settings.db) as connection:
+        titles = {row[0] for row in connection.execute(sql)}
+    assert {"中华人民共和国土地管理法", "中华人民共和国就业促进法", "青海省老年人权益保障条例"} <= titles
+    assert all(kind_of(title) in ("law", "regulation") for title in titles)
+

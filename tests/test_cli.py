@@ -98,8 +98,8 @@ def test_a_failing_database_write_fails_the_file_and_stores_nothing(settings, tm
 
     original = pipeline.extract
 
-    def broken(text, vocabulary, idf=None):
-        extraction = original(text, vocabulary, idf=idf)
+    def broken(text, vocabulary, **options):
+        extraction = original(text, vocabulary, **options)
         extraction.keywords = [Keyword(keyword="同一词", weight=1, rank=1)] * 2  # breaks the table's key
         return extraction
 
@@ -109,3 +109,31 @@ def test_a_failing_database_write_fails_the_file_and_stores_nothing(settings, tm
     with sqlite3.connect(settings.db) as conn:
         assert conn.execute("select count(*) from reports").fetchone() == (0,)
         assert conn.execute("select status from ingest_log").fetchall() == [("failed",)]
+
+
+def test_bad_arguments_exit_2_with_one_sentence():
+    result = CliRunner().invoke(cli, ["serve", "--no-such-flag"])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "--no-such-flag" in lines[0] and "report-inbox serve --help" in lines[0]
+
+
+def test_serve_takes_datasette_style_options():
+    result = CliRunner().invoke(cli, ["serve", "--help"])
+    assert result.exit_code == 0
+    for option in ("-h, --host", "-p, --port", "-o, --open"):
+        assert option in result.output
+
+
+def test_status_json_and_never_creates_a_database(settings, tmp_path):
+    import json
+
+    missing = tmp_path / "nowhere" / "reports.db"
+    result = CliRunner().invoke(cli, ["status", "--json", "--db", str(missing)])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["exists"] is False
+    assert not missing.exists() and not missing.parent.exists()
+
+    CliRunner().invoke(cli, ["ingest", str(fixture_reports()[0]), "--db", str(settings.db)])
+    report = json.loads(CliRunner().invoke(cli, ["status", "--json", "--db", str(settings.db)]).output)
+    assert report["counts"] == {"ingested": 1} and report["reports"] >= 1

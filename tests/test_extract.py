@@ -25,3 +25,40 @@ def test_extract_never_raises_and_offsets_slice_back(text):
 
 def test_empty_text():
     assert extract("", VOCABULARY).facts == []
+
+
+def test_the_organ_kind_decides_whether_facts_get_renda_indicators():
+    text = "全年向县委请示报告重大事项9次，收到代表建议40件，对《某某条例》开展执法检查。"
+    renda = extract(text, VOCABULARY, organ_kind="standing_committee")
+    court = extract(text, VOCABULARY, organ_kind="court")
+    assert [f.indicator for f in renda.facts] == ["reports_to_party_committee", "suggestions_received"]
+    assert [f.indicator for f in court.facts] == [None, None]
+    assert [f.value for f in court.facts] == [f.value for f in renda.facts]
+    assert [c.action for c in court.citations] == ["执法检查"]  # citations are the text's, whoever wrote it
+
+
+GOVERNMENT_REPORT = """政府工作报告
+——2024年1月12日在清河县第十八届人民代表大会第四次会议上
+清河县人民政府县长
+各位代表：
+现在，我代表县人民政府，向大会报告工作，请予审议。
+过去一年，县政府认真办理人大代表建议45件、政协提案60件，办复率100%。化解信访积案12件，向县委请示报告重大事项9次。
+"""
+
+
+def test_a_government_report_keeps_its_numbers_without_renda_indicators():
+    from watcher.pipeline import extract_reports
+
+    ((report, extraction),) = extract_reports(GOVERNMENT_REPORT, VOCABULARY)
+    assert report.organ_kind == "government"
+    assert [f.value for f in extraction.facts] == [45, 60, 100, 12, 9]
+    assert all(f.indicator is None and f.rule is None for f in extraction.facts)
+    renda = (
+        GOVERNMENT_REPORT.replace("政府工作报告", "人大常委会工作报告")
+        .replace("清河县人民政府县长", "清河县人大常委会主任")
+        .replace("我代表县人民政府", "我受县人大常委会委托")
+        .replace("县政府认真办理", "县人大常委会督办")
+    )
+    ((report, extraction),) = extract_reports(renda, VOCABULARY)
+    assert report.organ_kind == "standing_committee"
+    assert "suggestions_received" in [f.indicator for f in extraction.facts]

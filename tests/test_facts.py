@@ -53,7 +53,7 @@ def labelled(text):
         ("15件优秀代表建议受到常委会表彰。", []),
         ("转交办信访事项32件，办结27件，办结率为84.38%。",
          [("petitions_handled", 32), ("petition_completion_rate", 84.38)]),
-        ("受理群众来信来访25件次，办结率80%。", [("petition_completion_rate", 80)]),
+        ("受理群众来信来访25件次，办结率80%。", [("petitions_handled", 25), ("petition_completion_rate", 80)]),
         ("票决民生实事项目20个，总投资6.35亿元，已完成投资5.87亿元。",
          [("livelihood_projects", 20), ("livelihood_investment", 635_000_000)]),
         ("镇级人大代表票决民生实事项目100个，总投资9.09亿元。", []),
@@ -187,3 +187,158 @@ def test_a_new_indicator_in_the_vocabulary_file_is_used(tmp_path):
     assert [(f.indicator, f.value) for f in extract_facts(text, split_sentences(text), vocabulary)] == [
         ("special_inquiries", 3.0)
     ]
+
+
+# Phenomena the clause decides, each in phrasings of our own.
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # one number for several kinds of work gets no indicator
+        ("全年组织专题视察、调研和执法检查共31次。", []),
+        ("依法作出决议、决定和审议意见18项。", []),
+        ("制定、修改和废止地方性法规9件。", []),
+        ("制定修改市本级法规6件。", []),
+        ("听取审议计划、预算、决算和审计工作报告11项。", []),
+        ("督办代表议案和建议406件。", []),
+        ("听取审议监督工作报告和其他报告65个。", []),
+        ("作出法律解释和有关问题的决定7件。", []),
+        ("开展集中视察、专题调研、执法检查共40次。", []),
+        # a kind of work named as the occasion does not combine
+        ("在执法检查中收集意见建议156条。", [("opinions_collected", 156)]),
+        # 议案 are bills, not suggestions
+        ("督办人大会议议案6件、代表建议388件。", [("suggestions_received", 388)]),
+        ("大会期间代表提出议案12件。", []),
+        ("代表对议案和建议办理工作的满意度为97%。", []),
+        ("代表对建议办理结果表示满意或基本满意的达96%。", [("suggestion_satisfaction_rate", 96)]),
+        # laws whose implementation is checked are law-enforcement inspections
+        ("对9部法律法规的实施情况开展检查。", [("law_enforcement_inspections", 9)]),
+        ("就3部地方性法规贯彻执行情况进行执法检查。", [("law_enforcement_inspections", 3)]),
+        ("检查14部法律法规实施情况。", [("law_enforcement_inspections", 14)]),
+        ("全年完成法律法规实施情况检查5项。", [("law_enforcement_inspections", 5)]),
+        ("检查8件法律和决定的实施情况。", [("law_enforcement_inspections", 8)]),
+        # decisions, made or on major matters; bills still pending are not
+        ("讨论决定重大事项11项。", [("resolutions_decisions", 11)]),
+        ("审议通过5个有关重大问题的决定。", [("resolutions_decisions", 5)]),
+        ("已审议尚未通过的法律案、决定案4件。", []),
+        # only what was enacted counts as enacted
+        ("审议通过地方性法规6件。", []),
+        ("新制定法律3件。", [("laws_enacted", 3)]),
+        # abbreviated meeting names in a list of meetings
+        ("召开党组会议15次、常委会9次、主任会21次。",
+         [("party_group_meetings", 15), ("standing_committee_meetings", 9), ("chair_meetings", 21)]),
+        ("向常委会报告工作3次。", []),
+        ("审议意见提交常委会2次。", []),
+        ("全年召开区人大常委会6次。", [("standing_committee_meetings", 6)]),
+        # surveys and petitions in other words
+        ("开展专题调查6次。", [("inspections_surveys", 6)]),
+        ("深入基层调查研究13次。", [("inspections_surveys", 13)]),
+        ("全年受理群众来信来访142件。", [("petitions_handled", 142)]),
+        # reports of the congress's own committees are not work reports
+        ("审议专门委员会关于议案审议结果的报告3个。", []),
+        # a noun after the count may open with a quotation mark or a digit
+        ("听取审议7个“一府一委两院”专项工作报告。", [("work_reports_reviewed", 7)]),
+        ("听取审议5个2023年度专项工作报告。", [("work_reports_reviewed", 5)]),
+        # a breakdown after 其中 is not the total again
+        ("共受理信访事项50件，其中网上信访21件、来信14件。", [("petitions_handled", 50)]),
+        ("收到代表建议86件，教育类建议20件，交通方面的建议15件。", [("suggestions_received", 86)]),
+        ("省代表团共提出建议30件。", []),
+        # problems put right are problems resolved
+        ("督促推动19个问题整改到位。", [("issues_resolved", 19)]),
+        # a number of times before the verb phrase it counts
+        ("先后两次组织市、区人大代表视察、调研。", [("inspections_surveys", 2)]),
+        # the same things counted in a second unit
+        ("接待来访群众12批46人次。", [("constituent_visits", 46)]),
+        # a count whose noun is joined to the next count by 和
+        ("开展2次专题询问和4项专题调研。", [("inspections_surveys", 4)]),
+        # a count that continues the previous count's verb
+        ("收到300多人次提出的900多条意见建议。", [("opinions_collected", 900)]),
+    ],
+)
+def test_phenomena(text, expected):
+    assert labelled(text) == [(k, float(v)) for k, v in expected]
+
+
+@pytest.mark.parametrize(
+    "text, subject",
+    [
+        ("计划生育工作调研3次。", "计划生育工作调研"),
+        ("累计培训代表600人次。", "培训代表"),
+        ("全年召开常委会会议8次。", "召开常委会会议"),
+        ("年度重点工作督办4项。", "年度重点工作督办"),
+        ("其中任命干部9名。", "任命干部"),
+    ],
+)
+def test_edge_words_are_trimmed_whole(text, subject):
+    assert facts(text)[0].subject == subject
+
+
+def test_a_verb_carries_within_one_list_only():
+    subjects = [f.subject for f in facts("召开党组会议6次、主任会议9次；常委会会议5次。")]
+    assert subjects == ["召开党组会议", "召开主任会议", "召开常委会会议"]
+    subjects = [f.subject for f in facts("召开党组会议6次。主任会议9次。")]
+    assert subjects == ["召开党组会议", "主任会议"]
+    subjects = [f.subject for f in facts("审议报告4个，会议纪要5份。")]
+    assert subjects == ["审议报告", "会议纪要"]
+
+
+def test_a_traditional_list_carries_its_verb_in_its_own_characters():
+    found = facts("召開黨組會議6次，主任會議9次。")
+    assert [f.subject for f in found] == ["召開黨組會議", "召開主任會議"]
+
+
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("开展执法检查2次。", "law_enforcement_inspections/named"),
+        ("检查6部法律法规实施情况。", "law_enforcement_inspections/laws-checked"),
+        ("召开主任会议10次、常委会7次。", "standing_committee_meetings/abbreviated"),
+        ("讨论决定重大事项4项。", "resolutions_decisions/major-matters"),
+        ("收到代表建议70件。", "suggestions_received/main"),
+    ],
+)
+def test_each_fact_names_the_rule_that_labelled_it(text, rule):
+    found = [f for f in facts(text) if f.indicator]
+    assert found[-1].rule == rule
+    assert [f.rule for f in facts(text)] == [f.rule for f in facts(text)]  # stable across runs
+
+
+def test_an_unlabelled_fact_has_no_rule():
+    (fact,) = facts("种植果树140亩。")
+    assert fact.indicator is None and fact.rule is None
+
+
+def test_reports_of_other_organs_keep_their_facts_without_renda_indicators():
+    text = "收到代表建议70件，办复率98%。向市委请示报告重大事项12次。"
+    sentences = split_sentences(text)
+    as_renda = [f.indicator for f in extract_facts(text, sentences, VOCABULARY)]
+    assert as_renda == ["suggestions_received", "suggestion_response_rate", "reports_to_party_committee"]
+    for kind in ("standing_committee", "congress", "presidium"):
+        assert [f.indicator for f in extract_facts(text, sentences, VOCABULARY, kind)] == as_renda
+    for kind in ("government", "court", "procuratorate", "cppcc", "other"):
+        found = extract_facts(text, sentences, VOCABULARY, kind)
+        assert [f.value for f in found] == [70.0, 98.0, 12.0]
+        assert [(f.indicator, f.rule) for f in found] == [(None, None)] * 3
+
+
+def test_an_indicator_declares_its_organ_kinds(tmp_path):
+    folder = tmp_path / "vocabulary"
+    shutil.copytree(VOCABULARY.folder, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    with open(folder / "indicators.yaml", "a", encoding="utf-8") as handle:
+        handle.write(
+            "\n  - key: proposals_answered\n    label_zh: 提案办复\n    label_en: Proposals answered\n"
+            "    units: [件]\n    subject: [[提案]]\n    organ_kinds: [cppcc]\n"
+        )
+    vocabulary = Vocabulary.load(folder)
+    text = "办复委员提案310件。"
+    sentences = split_sentences(text)
+    assert [f.indicator for f in extract_facts(text, sentences, vocabulary, "cppcc")] == ["proposals_answered"]
+    assert [f.indicator for f in extract_facts(text, sentences, vocabulary, "standing_committee")] == [None]
+
+
+def test_an_unknown_organ_kind_in_the_vocabulary_is_refused(tmp_path):
+    folder = tmp_path / "vocabulary"
+    shutil.copytree(VOCABULARY.folder, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    with open(folder / "indicators.yaml", "a", encoding="utf-8") as handle:
+        handle.write("\n  - key: odd\n    label_zh: 怪\n    units: [件]\n    subject: [[怪]]\n    organ_kinds: [parliament]\n")
+    with pytest.raises(ValueError, match="parliament"):
+        extract_facts("怪事3件。", [], Vocabulary.load(folder))

@@ -44,11 +44,15 @@ async def test_every_prepared_query_runs(site):
 @pytest.mark.asyncio
 async def test_indicator_by_district_year_has_one_row_per_district_year(site):
     _, datasette = site
-    rows = (await datasette.client.get("/reports/indicator_by_district_year.json?_shape=array")).json()
-    keys = [(r["province"], r["city"], r["district"], r["year"]) for r in rows]
+    rows = (await datasette.client.get("/reports/indicator_by_district_year.json?_shape=array&year=all")).json()
+    keys = [(r["市"], r["区县"], r["年份"]) for r in rows]
     assert len(keys) == len(set(keys))
-    qingshan = next(r for r in rows if r["district"] == "青山区")
-    assert (qingshan["standing_committee_meetings"], qingshan["suggestion_response_rate"]) == (11, 100)
+    qingshan = next(r for r in rows if r["区县"] == "青山区")
+    # Chinese column labels; a count is an integer in JSON, not 11.0
+    assert (qingshan["常委会会议"], qingshan["代表建议办结率"]) == (11, 100)
+    assert isinstance(qingshan["常委会会议"], int)
+    one_year = (await datasette.client.get("/reports/indicator_by_district_year.json?_shape=array&year=2023")).json()
+    assert one_year and {r["年份"] for r in one_year} == {2023}
 
 
 @pytest.mark.asyncio

@@ -72,3 +72,69 @@ def test_search_follow_a_fact_and_see_the_dashboard(service, page):
     page.goto(f"{base}/-/dashboards/report-inbox")
     page.wait_for_selector(".vega-embed svg, .vega-embed canvas", timeout=20_000)
     page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+
+
+def test_researchers_walk(service, page, tmp_path):
+    """Drop the reports; see the inspected laws, a place's indicator charts, a report's facts with
+    marked evidence, site-wide search results; download the database and open it."""
+    import sqlite3
+    from urllib.parse import quote
+
+    from conftest import sample_files
+
+    base, inbox = service
+    # the real samples when they are beside the checkout, and always our own fixture reports
+    files = sample_files() + sorted(FIXTURE_REPORTS.glob("*.txt"))
+    for source in files:
+        shutil.copy(source, inbox / source.name)
+    deadline = time.monotonic() + 60
+    while len(get_json(f"{base}/reports/documents.json?_shape=array&_col=filename")) < len(files):
+        assert time.monotonic() < deadline, "the dropped reports never all appeared"
+        time.sleep(0.2)
+
+    page.goto(f"{base}/reports/laws_inspected")
+    laws = page.locator("table.rows-and-columns td.col-title")
+    assert laws.count() >= 1, "no inspected law"
+    assert all(text.strip() for text in laws.all_inner_texts())
+    page.screenshot(path=str(ARTIFACTS / "walk-1-laws-inspected.png"), full_page=True)
+
+    page.goto(f"{base}/reports/reports")
+    page.locator("table.rows-and-columns td.col-district a").first.click()
+    page.wait_for_load_state()
+    assert "/-/place/" in page.url
+    page.wait_for_selector("svg.chart circle")
+    assert page.locator("figure.indicator-chart").count() >= 3
+    page.screenshot(path=str(ARTIFACTS / "walk-2-place.png"), full_page=True)
+
+    page.locator("table.rows-and-columns a[href^='/-/report/']").first.click()
+    page.wait_for_load_state()
+    assert "/-/report/" in page.url
+    marked = page.locator("table.site-facts td.evidence mark")
+    assert marked.count() >= 3 and marked.first.is_visible()
+    first_value = page.locator("table.site-facts td.num").first.inner_text()
+    assert first_value and ".0" not in first_value
+    page.screenshot(path=str(ARTIFACTS / "walk-3-report.png"), full_page=True)
+
+    page.goto(f"{base}/-/search?q={quote('民生实事')}")
+    page.wait_for_selector("ol.search-hits li", timeout=20_000)
+    hits = page.locator("ol.search-hits li")
+    assert hits.count() >= 1
+    assert hits.first.locator("a").inner_text().strip()  # a title
+    assert hits.first.locator("mark", has_text="民生实事").count() >= 1  # an excerpt with the hit marked
+    page.screenshot(path=str(ARTIFACTS / "walk-4-search.png"), full_page=True)
+
+    page.goto(f"{base}/")
+    with page.expect_download() as download_info:
+        page.locator("a[href='/-/download']").first.click()
+    saved = tmp_path / "downloaded.db"
+    download_info.value.save_as(saved)
+    if shutil.which("sqlite3"):  # the command-line shell a reader would open it with
+        import subprocess
+
+        shell = subprocess.run(["sqlite3", str(saved), "select count(*) from documents"], capture_output=True, text=True)
+        assert shell.stdout.strip() == str(len(files)), shell.stderr
+    conn = sqlite3.connect(saved)
+    assert conn.execute("select count(*) from documents").fetchone()[0] == len(files)
+    assert conn.execute("select count(*) from facts where indicator is not null").fetchone()[0] > 0
+    conn.close()
+    page.screenshot(path=str(ARTIFACTS / "walk-5-home.png"), full_page=True)

@@ -4,18 +4,37 @@ from __future__ import annotations
 
 import logging
 import signal
+import sys
 import threading
 from pathlib import Path
 
 import click
+from pydantic import ValidationError
 
 from watcher import __version__
 from watcher.config import Settings
+from watcher.errors import StartupError
 
 
 def _settings(**flags) -> Settings:
     """Flags given on the command line win over REPORT_INBOX_* variables."""
-    return Settings(**{name: value for name, value in flags.items() if value is not None})
+    try:
+        return Settings(**{name: value for name, value in flags.items() if value is not None})
+    except ValidationError as error:
+        problem = error.errors()[0]
+        name = ".".join(str(part) for part in problem["loc"]) or "settings"
+        raise StartupError(f"the setting {name} is not valid: {problem['msg'][0].lower()}{problem['msg'][1:]}.") from None
+
+
+class _Commands(click.Group):
+    """A start-up problem is one sentence on stderr and exit status 2, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except StartupError as error:
+            click.echo(f"report-inbox: {error}", err=True)
+            sys.exit(2)
 
 
 def inbox_option(f):
@@ -35,7 +54,30 @@ def watch_options(f):
     return db_option(inbox_option(f))
 
 
-@click.group()
+class Cli(_Commands):
+    """Bad arguments: one sentence and exit status 2, as sqlite-utils and Datasette users expect."""
+
+    def main(self, args=None, prog_name=None, **extra):  # the name is always report-inbox
+        try:
+            return super().main(args, "report-inbox", standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as error:
+            click.echo(error.format_message(), err=True)
+            sys.exit(2)
+        except click.UsageError as error:
+            command = error.ctx.command_path if error.ctx else "report-inbox"
+            message = error.format_message()
+            message += "" if message.endswith((".", "?", "!")) else "."
+            click.echo(f"{command}: {message} See '{command} --help'.", err=True)
+            sys.exit(2)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=Cli)
 @click.version_option(__version__, prog_name="report-inbox")
 @click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors")
 def cli(quiet):
@@ -48,13 +90,33 @@ def cli(quiet):
 
 @cli.command()
 @watch_options
-@click.option("--host", help="Datasette host [127.0.0.1]")
-@click.option("--port", type=int, help="Datasette port [8001]")
-def serve(**flags):
-    """Watch the inbox and serve the database with Datasette."""
+@click.option("-h", "--host", help="Host for the site to listen on [127.0.0.1]")
+@click.option("-p", "--port", type=click.IntRange(0, 65535), help="Port for the site [8001]")
+@click.option("-o", "--open", "open_browser", is_flag=True, help="Open the site in a web browser once it is up")
+def serve(open_browser, **flags):
+    """Watch the inbox and serve the database with Datasette (the site, its pages and downloads)."""
     from watcher.serve import serve as run
 
-    run(_settings(**flags))
+    settings = _settings(**flags)
+    if open_browser:
+        threading.Thread(target=_open_when_up, args=(settings.host, settings.port), daemon=True).start()
+    run(settings)
+
+
+def _open_when_up(host: str, port: int, seconds: float = 30) -> None:
+    import socket
+    import time
+    import webbrowser
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection((host, port), timeout=0.5).close()
+        except OSError:
+            time.sleep(0.2)
+            continue
+        webbrowser.open(f"http://{host}:{port}/")
+        return
 
 
 @cli.command()
@@ -83,13 +145,17 @@ def watch(**flags):
 @inbox_option
 def ingest(paths, db, move, inbox):
     """Ingest files or folders once, with the watcher's pipeline and rules."""
+    from watcher.files import printable
     from watcher.ingest import ingest_paths
 
     summary = ingest_paths(_settings(db=db, inbox=inbox), paths, move=move, progress=True)
     click.echo(summary.line())
+    for result in summary.results:
+        if result.status == "skipped":
+            click.echo(f"skipped {printable(result.path)}: {result.detail}", err=True)
     if summary.failed:
         for result in summary.failures:
-            click.echo(f"failed {result.path}: {result.detail}", err=True)
+            click.echo(f"{result.status} {printable(result.path)}: {printable(result.detail)}", err=True)
         raise SystemExit(1)
 
 
@@ -106,11 +172,24 @@ def reprocess(db):
 @cli.command()
 @db_option
 @click.option("--limit", default=10, show_default=True, help="How many recent failures to list")
-def status(db, limit):
-    """Counts by ingest status and the latest failures with their reasons."""
+@click.option("--json", "as_json", is_flag=True, help="Print the counts and failures as one JSON object")
+def status(db, limit, as_json):
+    """Counts by ingest status and the latest failures with their reasons (never creates a database)."""
+    import json
+
     from watcher.ingest import ingest_status
 
-    report = ingest_status(_settings(db=db), limit=limit)
+    settings = _settings(db=db)
+    if not settings.db.exists():
+        if as_json:
+            click.echo(json.dumps({"database": str(settings.db), "exists": False, "counts": {}, "reports": 0, "failures": []}))
+        else:
+            click.echo(f"No database at {settings.db} yet: nothing has been ingested.")
+        return
+    report = ingest_status(settings, limit=limit)
+    if as_json:
+        click.echo(json.dumps({"database": str(settings.db), "exists": True, **report}, ensure_ascii=False))
+        return
     for name, count in report["counts"].items():
         click.echo(f"{name:10} {count}")
     click.echo(f"{'reports':10} {report['reports']}")
@@ -118,3 +197,24 @@ def status(db, limit):
         click.echo("\nlatest failures:")
         for row in report["failures"]:
             click.echo(f"  {row['started_at']}  {row['filename']}: {row['detail']}")
+
+
+@cli.command()
+@click.argument("target", type=click.Path(path_type=Path))
+@db_option
+@click.option(
+    "--format", "format_", type=click.Choice(["db", "csv", "parquet"]), default="db", show_default=True,
+    help="db: one SQLite file; csv or parquet: a folder TARGET with one file per table",
+)
+@click.option("--bom", is_flag=True, help="CSV only: start each file with a UTF-8 BOM so Excel reads Chinese right")
+def export(target, db, format_, bom):
+    """Write a consistent, compacted copy of the database (safe while the service writes)."""
+    from watcher.export import export as run
+
+    settings = _settings(db=db)
+    if not settings.db.exists():
+        raise click.UsageError(f"no database at {settings.db}")
+    if bom and format_ != "csv":
+        raise click.UsageError("--bom applies to --format csv only")
+    written = run(settings.db, target, format=format_, bom=bom)
+    click.echo(f"wrote {len(written)} file(s) to {target}")

@@ -16,13 +16,19 @@ class Settings(BaseSettings):
     inbox: Path = Field(Path("inbox"), description="Folder to watch")
     db: Path = Field(Path("db/reports.db"), description="SQLite database file")
     host: str = Field("127.0.0.1", description="Datasette host")
-    port: int = Field(8001, description="Datasette port")
+    port: int = Field(8001, ge=0, le=65535, description="Datasette port")
     settle: float = Field(
         0.25, ge=0, description="Seconds a file must stay unchanged after it is seen before it is read"
     )
     max_file_size: int = Field(50 * 1024 * 1024, gt=0, description="Larger files fail (bytes)")
     keep_files: bool = Field(
         False, description="Leave files in the inbox instead of moving them; the database is the checkpoint"
+    )
+    allow_hard_links: bool = Field(
+        False, description="Take files with more than one hard link (refused by default, like symbolic links)"
+    )
+    retry_max: float = Field(
+        60.0, gt=0, description="Longest wait, seconds, before retrying a file the machine refused (lock, disk, permission)"
     )
     rescan: float = Field(60.0, gt=0, description="Seconds between full rescans of the inbox")
     vocabulary: Path = Field(
@@ -32,6 +38,9 @@ class Settings(BaseSettings):
     )
     pause_before_commit: float = Field(
         0.0, ge=0, description="Fault injection for crash tests: wait this long before each commit"
+    )
+    pause_before_move: float = Field(
+        0.0, ge=0, description="Fault injection for crash tests: wait this long before moving a stored file"
     )
 
     @property

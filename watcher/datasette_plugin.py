@@ -53,8 +53,8 @@ LINKED_COLUMNS = {
     "sentence_id": "sentences",
     "section_id": "sections",
     "document_id": "documents",
-    "indicator": "indicators",
 }
+SHORT_ID = 12  # characters of a document's sha256 shown on pages
 
 
 @hookimpl(trylast=True)
@@ -120,6 +120,7 @@ def render_cell(value, column, table, database, datasette):
         label = rows.first()[0] if rows.first() else None
         text = f"{label[:LABEL_LENGTH]}…" if label and len(label) > LABEL_LENGTH else (label or f"#{value}")
         path = datasette.urls.row(database, target, str(value))
-        return Markup(f'<a href="{escape(path)}">{escape(text)}</a> <em>{escape(str(value))}</em>')
+        shown = str(value)[:SHORT_ID]
+        return Markup(f'<a href="{escape(path)}">{escape(text)}</a> <em title="{escape(str(value))}">{escape(shown)}</em>')
 
     return link

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shutil
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -20,21 +19,25 @@ from schema.models import Document, IngestLogEntry
 from schema.vocabulary import Vocabulary
 from watcher.config import Settings
 from watcher.extract.keywords import term_counts
+from watcher.errors import EnvironmentFault, FileFault, describe, is_environmental
+from watcher.files import NotAFile, check, move_into, read_regular, stored_name
 from watcher.originals import Originals
 from watcher.pipeline import ConversionError, extract_reports, extractor_version, read_document
+from watcher.quarantine import logged_failure, quarantine
+from watcher.retry import retrying
+from watcher.startup import database_errors, open_store
 from watcher.store import Store
 
 logger = logging.getLogger(__name__)
 
 
-class IngestError(Exception):
-    """A file that cannot be taken; the message is shown to the person who dropped it."""
+IngestError = FileFault  # the file's fault: quarantined with the message as the reason
 
 
 @dataclass(frozen=True)
 class IngestResult:
     path: Path
-    status: str  # ingested, duplicate, replaced, failed, or skipped (keep-files mode, already known)
+    status: str  # ingested, duplicate, replaced, failed, skipped (not a file, or already known), or retry
     detail: str | None = None
     reports: int = 0
     destination: Path | None = None
@@ -64,7 +67,12 @@ class Ingestor:
             sha256 = hashlib.sha256(data).hexdigest()
             if skip_known and (self.store.document(sha256) or self.store.failed_before(sha256)):
                 return IngestResult(path, "skipped", "already handled")
-            if self.store.document(sha256):
+            known = self.store.document(sha256)
+            if known and known["path"] == stored_name(path) and self._movable(path):
+                # Stored before an interruption (a crash, a refused move): only the move is left.
+                destination = self._move(path, sha256, self.settings.processed_dir)
+                return IngestResult(path, "skipped", "already stored; moved now", destination=destination)
+            if known:
                 return self._finish(path, "duplicate", sha256, started_at, clock, "same bytes as a stored document")
             try:
                 read = read_document(data, path.name)
@@ -75,10 +83,10 @@ class Ingestor:
                 reports = extract_reports(read.text, self.vocabulary)
             except Exception as error:  # an extractor bug must not stop the service
                 raise IngestError(f"could not extract records: {type(error).__name__}: {error}") from error
-            replaces = [d for d in self.store.documents_named(path.name) if d != sha256]
+            replaces = [d for d in self.store.documents_named(stored_name(path.name)) if d != sha256]
             status = "replaced" if replaces else "ingested"
             document = Document(
-                id=sha256, filename=path.name, path=str(path), size=len(data), encoding=read.encoding,
+                id=sha256, filename=stored_name(path.name), path=stored_name(path), size=len(data), encoding=read.encoding,
                 format=read.format, received_at=started_at, text=read.text, extractor_version=version,
                 converter=read.converter, converter_version=read.converter_version, title=read.title,
                 published_on=read.date,
@@ -87,19 +95,31 @@ class Ingestor:
             log = _log_entry(path, sha256, status, detail, started_at, clock)
             try:
                 self.originals.put(sha256, data)
-            except OSError as error:
-                raise IngestError(f"could not keep the original in {self.originals.folder}: {error}") from error
+            except OSError as error:  # never the file's fault: retried, not quarantined
+                raise EnvironmentFault(
+                    f"could not keep the original in {self.originals.folder}: {describe(error)}"
+                ) from error
             try:
                 self.store.save(document, reports, log, replaces=replaces)
             except sqlite3.Error as error:  # rolled back: nothing of the file is stored
+                if is_environmental(error):
+                    raise EnvironmentFault(f"could not store the records: {error}") from error
                 raise IngestError(f"could not store the records: {error}") from error
             return IngestResult(path, status, detail, len(reports), self._move(path, sha256, self.settings.processed_dir))
+        except NotAFile as error:
+            return IngestResult(path, "skipped", str(error))
         except IngestError as error:
             return self._fail(path, sha256, str(error), started_at, clock)
+        except sqlite3.Error as error:
+            if is_environmental(error):
+                raise EnvironmentFault(f"the database refused: {error}") from error
+            raise
         except OSError as error:
             if not os.path.lexists(path):
                 return IngestResult(path, "skipped", "file disappeared before it could be read")
-            return self._fail(path, sha256, f"could not read the file: {error.strerror or error}", started_at, clock)
+            if is_environmental(error):
+                raise EnvironmentFault(f"could not read the file: {describe(error)}") from error
+            return self._fail(path, sha256, f"could not read the file: {describe(error)}", started_at, clock)
 
     def reprocess(self) -> int:
         """Re-derive every document's rows: converted again from its kept original when there is
@@ -132,17 +152,10 @@ class Ingestor:
         }
 
     def _read(self, path: Path) -> bytes:
-        if path.is_symlink():
-            raise IngestError("the file is a symbolic link; links are never followed, copy the file itself")
-        # O_NOFOLLOW closes the gap between the check above and the open.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > self.settings.max_file_size:
-                raise IngestError(
-                    f"the file is {size:,} bytes, over the limit of {self.settings.max_file_size:,} bytes"
-                )
-            return handle.read(self.settings.max_file_size + 1)
+        check(os.lstat(path), allow_hard_links=True)  # links and FIFOs are told apart before the name
+        return read_regular(
+            path, max_size=self.settings.max_file_size, allow_hard_links=self.settings.allow_hard_links
+        )
 
     def _finish(self, path, status, sha256, started_at, clock, detail) -> IngestResult:
         self.store.log(_log_entry(path, sha256, status, detail, started_at, clock))
@@ -159,41 +172,47 @@ class Ingestor:
         return True
 
     def _fail(self, path, sha256, reason, started_at, clock) -> IngestResult:
-        destination = None
-        if self._movable(path):
-            folder = self.settings.failed_dir
-            folder.mkdir(parents=True, exist_ok=True)
-            destination = folder / path.name
-            _replace(path, destination)
-            (folder / f"{path.name}.error.txt").write_text(
-                f"{path.name} could not be ingested: {reason}\n"
-                f"Fix the file and drop it into the inbox again to retry.\n",
-                encoding="utf-8",
-            )
-        self.store.log(_log_entry(path, sha256, "failed", reason, started_at, clock))
+        """Log the failure first, so the reason is kept even if the move below is refused."""
+        movable = self._movable(path)
+        # A failure logged before its move was refused or interrupted: only the move is retried.
+        if not (movable and logged_failure(self.store.conn, stored_name(path), sha256, reason)):
+            try:
+                self.store.log(_log_entry(path, sha256, "failed", reason, started_at, clock))
+            except sqlite3.Error as error:
+                if is_environmental(error):
+                    raise EnvironmentFault(f"could not record the failure ({reason}): {error}") from error
+                raise
+        if not movable:
+            return IngestResult(path, "failed", reason)
+        self._pause_before_move()
+        tag = (sha256 or hashlib.sha256(os.fsencode(path)).hexdigest())[:8]
+        try:
+            destination = quarantine(path, self.settings.failed_dir, reason, tag)
+        except OSError as error:
+            if not os.path.lexists(path):
+                return IngestResult(path, "failed", reason)
+            raise EnvironmentFault(f"failed ({reason}), and could not be moved to failed/: {describe(error)}") from error
         return IngestResult(path, "failed", reason, 0, destination)
 
+    def _pause_before_move(self) -> None:
+        if self.settings.pause_before_move:  # fault-injection point for the crash tests
+            print("moving", flush=True)
+            time.sleep(self.settings.pause_before_move)
+
     def _move(self, path: Path, sha256: str, folder: Path) -> Path | None:
+        """Stored files are never quarantined: a refused move is retried, the rows stay."""
         if not self._movable(path):
             return None
-        folder.mkdir(parents=True, exist_ok=True)
-        destination = folder / path.name
-        if destination.exists() or destination.is_symlink():
-            destination = folder / f"{path.stem}-{sha256[:8]}{path.suffix}"
-        _replace(path, destination)
-        return destination
-
-
-def _replace(source: Path, destination: Path) -> None:
-    try:
-        os.replace(source, destination)
-    except OSError:  # another filesystem
-        shutil.move(str(source), str(destination))
+        self._pause_before_move()
+        try:
+            return move_into(path, folder, sha256[:8])
+        except OSError as error:
+            raise EnvironmentFault(f"stored, but could not be moved to {folder.name}/: {describe(error)}") from error
 
 
 def _log_entry(path, sha256, status, detail, started_at, clock) -> IngestLogEntry:
     return IngestLogEntry(
-        filename=path.name, path=str(path), sha256=sha256, status=status, detail=detail,
+        filename=stored_name(path.name), path=stored_name(path), sha256=sha256, status=status, detail=detail,
         started_at=started_at, duration_ms=round((time.perf_counter() - clock) * 1000, 3),
     )
 
@@ -211,7 +230,7 @@ class IngestSummary:
 
     @property
     def failures(self) -> list[IngestResult]:
-        return [r for r in self.results if r.status == "failed"]
+        return [r for r in self.results if r.status in ("failed", "retry")]
 
     @property
     def failed(self) -> int:
@@ -220,7 +239,11 @@ class IngestSummary:
     def line(self) -> str:
         parts = [f"{self.count(s)} {s}" for s in ("ingested", "replaced", "duplicate", "failed")]
         reports = sum(r.reports for r in self.results)
-        return f"{len(self.results)} file(s): " + ", ".join(parts) + f"; {reports} report(s)"
+        left = self.count("retry")
+        return (
+            f"{len(self.results)} file(s): " + ", ".join(parts) + f"; {reports} report(s)"
+            + (f"; {left} left in place, the machine refused (try again later)" if left else "")
+        )
 
 
 def expand_paths(paths) -> list[Path]:
@@ -243,23 +266,27 @@ def ingest_paths(settings: Settings, paths, *, move: bool = False, progress: boo
     processed/ and failed/ folders as with the watcher."""
     settings = settings.model_copy(update={"keep_files": not move})
     files = expand_paths(paths)
-    store = Store(settings.db)
+    store = open_store(settings.db)
     try:
-        ingestor = Ingestor(settings, store)
+        with database_errors(settings.db):
+            ingestor = Ingestor(settings, store)
         results = []
         if progress and len(files) > 10:
             from tqdm import tqdm
 
             files = tqdm(files, unit="file", desc="ingest")
         for path in files:
-            results.append(ingestor.ingest(path))
+            try:
+                results.append(retrying(lambda: ingestor.ingest(path), what=path))
+            except EnvironmentFault as error:
+                results.append(IngestResult(path, "retry", str(error)))
         return IngestSummary(results)
     finally:
         store.close()
 
 
 def reprocess_database(settings: Settings) -> int:
-    store = Store(settings.db)
+    store = open_store(settings.db)
     try:
         return Ingestor(settings, store).reprocess()
     finally:
@@ -267,7 +294,7 @@ def reprocess_database(settings: Settings) -> int:
 
 
 def ingest_status(settings: Settings, limit: int = 10) -> dict:
-    store = Store(settings.db)
+    store = open_store(settings.db)
     try:
         conn = store.conn
         counts = dict(conn.execute("SELECT status, count(*) FROM ingest_log GROUP BY status ORDER BY status"))

@@ -18,7 +18,10 @@ __all__ = ["ConversionError", "Converted", "extract_reports", "extractor_version
 def extract_reports(
     text: str, vocabulary: Vocabulary, idf: dict[str, float] | None = None
 ) -> list[tuple[Report, Extraction]]:
-    return [(report, extract(report.text, vocabulary, idf=idf)) for report in split_reports(text, vocabulary)]
+    return [
+        (report, extract(report.text, vocabulary, idf=idf, organ_kind=report.organ_kind))
+        for report in split_reports(text, vocabulary)
+    ]
 
 
 def extractor_version(vocabulary: Vocabulary) -> str:

@@ -9,6 +9,7 @@ from datasette.app import Datasette
 
 from schema.metadata import DATASETTE_SETTINGS, datasette_metadata
 from watcher.config import Settings
+from watcher.startup import check_port
 from watcher.watch import watching
 
 log = logging.getLogger("report_inbox")
@@ -32,6 +33,7 @@ def serve(settings: Settings) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: None)
     with watching(settings):
+        check_port(settings.host, settings.port)
         server = uvicorn.Server(
             uvicorn.Config(make_datasette(settings).app(), host=settings.host, port=settings.port, log_level="warning")
         )

@@ -52,6 +52,11 @@ class Store:
         self.term_counter: Callable[[str], Iterable[str]] | None = None
 
     def close(self) -> None:
+        """Fold the write-ahead log into the .db file first, so the file alone is complete."""
+        try:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass  # a reader still holds the log; SQLite folds it in when the last connection closes
         self.conn.close()
 
     # -- reading -------------------------------------------------------------------------

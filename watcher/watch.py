@@ -22,7 +22,12 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from watcher.config import Settings
+from watcher.errors import EnvironmentFault
+from watcher.files import kind_of, printable
 from watcher.ingest import Ingestor
+from watcher.lock import single_instance
+from watcher.retry import backoff
+from watcher.startup import database_errors
 from watcher.store import Store
 
 log = logging.getLogger("report_inbox")
@@ -49,6 +54,7 @@ class _Pending:
     last_change: float
     stat: tuple | None = None
     open_count: int = 0
+    not_before: float = 0.0  # a file the machine refused waits until then
 
 
 class _Handler(FileSystemEventHandler):
@@ -95,6 +101,8 @@ class Watcher:
         self.events: queue.Queue = queue.Queue()
         self.pending: dict[Path, _Pending] = {}
         self.known: dict[Path, tuple] = {}  # keep-files mode: files already handled, by stat
+        self.attempts: dict[Path, int] = {}  # files the machine refused, and how many times
+        self.not_files: set[tuple[Path, int]] = set()  # FIFOs, sockets, devices already reported
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._observer = None
@@ -167,6 +175,9 @@ class Watcher:
         for root, dirs, files in os.walk(folder):
             root_path = Path(root)
             dirs[:] = [d for d in dirs if is_candidate(root_path / d, self.inbox)]
+            for name in dirs:
+                if Path(name).suffix:  # named like a file: say what is done with it
+                    self._not_a_file(root_path / name, "folder")
             for name in files:
                 path = root_path / name
                 if is_candidate(path, self.inbox):
@@ -178,9 +189,12 @@ class Watcher:
                 st = path.lstat()
             except FileNotFoundError:
                 del self.pending[path]
+                self.attempts.pop(path, None)
                 continue
-            if not path.is_symlink() and not path.is_file():
+            kind = kind_of(st.st_mode)
+            if kind not in ("file", "symbolic link"):
                 del self.pending[path]
+                self._not_a_file(path, kind, st.st_ino)
                 continue
             stat = (st.st_size, st.st_mtime_ns, st.st_ino)
             if stat != pending.stat:
@@ -188,7 +202,7 @@ class Watcher:
                 pending.last_change = now
                 continue
             quiet = now - pending.last_change
-            if quiet < self.settings.settle or (pending.open_count and quiet < STALE_OPEN_SECONDS):
+            if now < pending.not_before or quiet < self.settings.settle or (pending.open_count and quiet < STALE_OPEN_SECONDS):
                 continue
             del self.pending[path]
             if self.settings.keep_files and self.known.get(path) == stat:
@@ -197,18 +211,42 @@ class Watcher:
             if self._stop.is_set():
                 return
 
+    def _not_a_file(self, path: Path, kind: str, inode: int = 0) -> None:
+        """Said once per path: it is never opened, so a FIFO cannot block the service."""
+        if (path, inode) in self.not_files:
+            return
+        self.not_files.add((path, inode))
+        if kind == "folder":
+            log.info("%s is a folder: the files in it are taken, the folder is not a report", printable(path))
+        else:
+            log.warning("skipped %s: a %s, not a regular file", printable(path), kind)
+
+    def _retry_later(self, path: Path, stat: tuple, reason: str) -> None:
+        """The file stays in the inbox and is taken again after a growing wait."""
+        attempt = self.attempts[path] = self.attempts.get(path, 0) + 1
+        wait = backoff(attempt, self.settings.retry_max)
+        log.warning("%s stays in the inbox, retrying in %.1f s: %s", printable(path), wait, reason)
+        pending = self._note(path)
+        pending.stat, pending.not_before = stat, time.monotonic() + wait
+        pending.last_change = pending.not_before - self.settings.settle
+
     def _ingest(self, path: Path, stat: tuple) -> None:
         try:
             result = self.ingestor.ingest(path, skip_known=self.settings.keep_files)
-        except Exception:  # the service keeps running; the file stays for the next rescan
-            log.exception("could not take %s", path)
+        except EnvironmentFault as error:  # the machine's fault: the file stays, retried later
+            self._retry_later(path, stat, str(error))
             return
+        except Exception as error:  # a bug must not stop the service; retried with backoff too
+            log.exception("could not take %s", printable(path))
+            self._retry_later(path, stat, f"{type(error).__name__}: {error}")
+            return
+        self.attempts.pop(path, None)
         if self.settings.keep_files:
             self.known[path] = stat
         elif result.status != "skipped":
             self._remove_empty_folders(path.parent)
         if result.status != "skipped":
-            log.info("%s %s: %s", result.status, path.name, result.detail or "")
+            log.info("%s %s: %s", result.status, printable(path.name), printable(result.detail or ""))
         if self.on_result is not None:
             self.on_result(result)
 
@@ -223,10 +261,19 @@ class Watcher:
 
 @contextmanager
 def watching(settings: Settings, on_result=None):
-    """Run the watcher for the duration of a ``with`` block; leaving it finishes the file in hand."""
-    store = Store(settings.db, pause_before_commit=settings.pause_before_commit)
+    """Run the watcher for the duration of a ``with`` block; leaving it finishes the file in hand.
+    One watcher per inbox and database (``StartupError`` otherwise)."""
+    with single_instance(settings.inbox, settings.db), _watching(settings, on_result) as watcher:
+        yield watcher
+
+
+@contextmanager
+def _watching(settings: Settings, on_result=None):
+    with database_errors(settings.db):
+        store = Store(settings.db, pause_before_commit=settings.pause_before_commit)
     try:
-        ingestor = Ingestor(settings, store)
+        with database_errors(settings.db):
+            ingestor = Ingestor(settings, store)
         ingestor.warm_up()
         watcher = Watcher(ingestor, on_result=on_result)
         watcher.start()

@@ -11,19 +11,22 @@ from watcher.extract.people import extract_people
 from watcher.extract.phrases import extract_phrases
 from watcher.extract.sections import split_sections, split_sentences
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 
-def extract(text: str, vocabulary: Vocabulary, idf: dict[str, float] | None = None) -> Extraction:
+def extract(
+    text: str, vocabulary: Vocabulary, idf: dict[str, float] | None = None, organ_kind: str | None = None
+) -> Extraction:
     """Keywords are ranked here only when ``idf`` is given; otherwise the store ranks them from
-    ``terms`` against the corpus when it writes the report."""
+    ``terms`` against the corpus when it writes the report. ``organ_kind`` is the report's
+    (Report.organ_kind): indicators belong to kinds of organ."""
     sections = split_sections(text)
     terms = term_counts(text, vocabulary)
     sentences = split_sentences(text, sections)
     return Extraction(
         sections=sections,
         sentences=sentences,
-        facts=extract_facts(text, sentences, vocabulary),
+        facts=extract_facts(text, sentences, vocabulary, organ_kind),
         citations=extract_citations(text, sentences, vocabulary.citations),
         phrases=extract_phrases(text, vocabulary),
         people=extract_people(text, sections, vocabulary.people),

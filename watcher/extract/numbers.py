@@ -20,17 +20,19 @@ SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 LARGE_UNITS = {"万": 10_000, "亿": 100_000_000}
 CHINESE_NUMERAL = "零〇一二两三四五六七八九十百千"
 
-APPROX_BEFORE = "将近|大约|超过|近|约|逾|超"
+APPROX_BEFORE = ("将近", "大约", "超过", "近", "约", "逾", "超")
+# A number is found as one maximal run first, then its unit is tried once at the run's end:
+# a single pattern with the unit in it retries every position of a long run without one.
+NUMBER = re.compile(rf"[0-9０-９]+(?:[.．][0-9０-９]+)?|[{CHINESE_NUMERAL}]+")
 
 
 @lru_cache(maxsize=8)
-def quantity_pattern(units: UnitRules) -> re.Pattern:
-    """Numbers with a unit from ``units.yaml``; longest unit first, so 人次 wins over 人."""
+def unit_pattern(units: UnitRules) -> re.Pattern:
+    """What may follow a number: 万/亿, 余/多, a unit from ``units.yaml`` (longest first, so 人次
+    wins over 人) and a bracketed second unit."""
     written = "|".join(re.escape(u) for u in sorted(set(units.units), key=len, reverse=True))
     alternatives = "|".join(re.escape(u) for u in units.alternatives)
     return re.compile(
-        rf"(?P<before>{APPROX_BEFORE})?"
-        rf"(?P<number>[0-9０-９]+(?:[.．][0-9０-９]+)?|[{CHINESE_NUMERAL}]+)"
         r"(?P<large>[万亿])?"
         r"(?P<about>余|多)?"
         r"(?P<large2>[万亿])?"
@@ -80,8 +82,12 @@ def parse_number(token: str) -> float | None:
 
 def find_quantities(text: str, units: UnitRules | None = None) -> list[Quantity]:
     found = []
-    for match in quantity_pattern(units or default_vocabulary().units).finditer(text):
-        number = parse_number(match.group("number"))
+    after_number = unit_pattern(units or default_vocabulary().units)
+    for token in NUMBER.finditer(text):
+        match = after_number.match(text, token.end())
+        if not match:
+            continue
+        number = parse_number(token.group())
         if number is None:
             continue
         unit = match.group("unit").translate(FULL_WIDTH)
@@ -99,14 +105,16 @@ def find_quantities(text: str, units: UnitRules | None = None) -> list[Quantity]
         value = number * multiplier
         if not math.isfinite(value):
             continue
+        start = token.start()
+        before = next((w for w in APPROX_BEFORE if start >= len(w) and text.startswith(w, start - len(w))), "")
         found.append(
             Quantity(
                 value=value,
                 unit=unit,
-                approx=bool(match.group("before") or match.group("about")),
-                start=match.start(),
+                approx=bool(before or match.group("about")),
+                start=token.start() - len(before),
                 end=match.end(),
-                number_start=match.start("number"),
+                number_start=token.start(),
             )
         )
     for match in PERCENT_WORDS.finditer(text):

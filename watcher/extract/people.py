@@ -10,13 +10,14 @@ from schema.models import Person, Section
 from schema.vocabulary import PeopleRules, default_vocabulary
 
 PUNCTUATION = "，,。；;：:、！？!?（(“”\"）) \n"
-CAPTION_MARK = re.compile(r"^[（(][左右前后中][一二三四五六七八九十\d]+[)）]")
+CAPTION_MARK = re.compile(r"[（(][左右前后中][一二三四五六七八九十\d]+[)）]")
 ROLE_CHUNK = re.compile(r"[\u4e00-\u9fff、]{0,16}$")
 
 
 def extract_people(text: str, sections: list[Section] | None = None, rules: PeopleRules | None = None) -> list[Person]:
     data = rules or default_vocabulary().people
     found: dict[str, Person] = {}
+    captions = [(s.start, s.end) for s in sections or [] if s.kind == "captions"]  # one block at the end
     for match in data.role_pattern.finditer(text):
         if any(text[max(0, match.end() - len(r)) : match.end()] == r for r in data.ignore_roles):
             continue
@@ -25,7 +26,7 @@ def extract_people(text: str, sections: list[Section] | None = None, rules: Peop
             continue
         role = _role(text, match, data)
         start = match.end() + (1 if text[match.end()] == "的" else 0)
-        in_caption = any(s.kind == "captions" and s.start <= start < s.end for s in sections or [])
+        in_caption = any(a <= start < b for a, b in captions)
         person = Person(
             name=name, role=role, source="caption" if in_caption else "text", start=start, end=start + len(name)
         )
@@ -42,8 +43,13 @@ def _name_at(text: str, position: int, data: PeopleRules) -> str | None:
         name = text[position : position + size]
         if len(name) < size or not _looks_like_name(name, data):
             continue
-        rest = text[position + size :]
-        if not rest or rest[0] in PUNCTUATION or CAPTION_MARK.match(rest) or rest.startswith(tuple(data.after_name)):
+        rest = position + size
+        if (
+            rest >= len(text)
+            or text[rest] in PUNCTUATION
+            or CAPTION_MARK.match(text, rest)
+            or text.startswith(tuple(data.after_name), rest)
+        ):
             return name
     return None
 

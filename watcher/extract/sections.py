@@ -8,6 +8,7 @@ Photo captions closing an article form a section of their own, kind ``captions``
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from schema.models import Section, Sentence
 from watcher.normalize import BYLINE, NUMBERED_HEADING, paragraphs
@@ -91,10 +92,12 @@ def _captions_start(text: str, spans) -> int | None:
 
 def split_sentences(text: str, sections: list[Section] | None = None) -> list[Sentence]:
     sections = sections if sections is not None else split_sections(text)
+    starts = [x.start for x in sections]  # sections are in text order
     sentences: list[Sentence] = []
     for start, end in paragraphs(text):
         for s, e in _sentence_spans(text, start, end):
-            section = next((x.seq for x in reversed(sections) if x.start <= s), None)
+            index = bisect_right(starts, s) - 1
+            section = sections[index].seq if index >= 0 else None
             sentences.append(Sentence(seq=len(sentences), section_seq=section, text=text[s:e], start=s, end=e))
     return sentences
 
