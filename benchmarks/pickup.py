@@ -1,9 +1,10 @@
 """Pick-up latency: time from a file landing in the inbox to its rows being committed.
 
-Runs the real watcher (watchdog observer, real SQLite file) on a temporary inbox, drops report
-files one at a time by copy and by rename, and prints median and p95 latency per method.
+Runs the real watcher (watchdog observer, real SQLite file, the prepare pool) on a temporary
+inbox, drops report files one at a time by copy, by rename and by a writer that holds the file
+open a while after writing (timed from its close), and prints median and p95 latency per method.
 
-    python benchmarks/pickup.py [--files 40] [--settle 0.25]
+    python benchmarks/pickup.py [--files 60] [--settle SECONDS, default: the setting's default]
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ def percentile(values, fraction):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--files", type=int, default=40)
-    parser.add_argument("--settle", type=float, default=0.25)
+    parser.add_argument("--files", type=int, default=60)
+    parser.add_argument("--settle", type=float, default=Settings.model_fields["settle"].default)
     args = parser.parse_args()
     sources = sample_files() or fixture_reports()
     with tempfile.TemporaryDirectory() as tmp:
@@ -43,17 +44,27 @@ def main() -> None:
         staging = tmp / "staging"
         staging.mkdir()
         results: queue.Queue = queue.Queue()
-        timings: dict[str, list[float]] = {"cp": [], "mv": []}
+        timings: dict[str, list[float]] = {"cp": [], "mv": [], "held": []}
         with watching(settings, on_result=results.put):
+            time.sleep(10)  # workers started and warmed up, as in a running service
             for i in range(args.files):
                 source = sources[i % len(sources)]
                 # vary the bytes so each file is new, not a duplicate
                 data = source.read_bytes() + f"\n\n第{i}份。\n".encode()
-                method = "cp" if i % 2 == 0 else "mv"
+                method = ("cp", "mv", "held")[i % 3]
                 target = settings.inbox / f"{i:04d}-{source.name}"
                 started = time.perf_counter()
                 if method == "cp":
                     target.write_bytes(data)
+                elif method == "held":
+                    with open(target, "wb") as handle:
+                        handle.write(data[: len(data) // 2])
+                        handle.flush()
+                        time.sleep(0.05)
+                        handle.write(data[len(data) // 2 :])
+                        handle.flush()
+                        time.sleep(0.3)  # written, still open
+                    started = time.perf_counter()
                 else:
                     staged = staging / target.name
                     staged.write_bytes(data)

@@ -91,24 +91,29 @@ def test_reprocess_applies_a_vocabulary_edit(settings, tmp_path, monkeypatch):
         assert conn.execute("select label_zh from indicators where key = 'special_inquiries'").fetchone() == ("专题询问",)
 
 
-def test_a_failing_database_write_fails_the_file_and_stores_nothing(settings, tmp_path, monkeypatch):
-    from schema.models import Keyword
-    from watcher import pipeline
+def test_a_failing_database_write_fails_the_file_and_stores_nothing(settings, tmp_path):
+    """Files committed in one batch: the one whose write fails is rolled back alone."""
     from watcher.ingest import ingest_paths
+    from watcher.store import Store
 
-    original = pipeline.extract
-
-    def broken(text, vocabulary, **options):
-        extraction = original(text, vocabulary, **options)
-        extraction.keywords = [Keyword(keyword="同一词", weight=1, rank=1)] * 2  # breaks the table's key
-        return extraction
-
-    monkeypatch.setattr(pipeline, "extract", broken)
-    summary = ingest_paths(settings, [fixture_reports()[0]])
+    refused, accepted = fixture_reports()[:2]
+    Store(settings.db).close()
+    with sqlite3.connect(settings.db) as conn:  # a real constraint failure, raised inside SQLite
+        conn.execute(
+            "CREATE TRIGGER refuse_one BEFORE INSERT ON facts "
+            "WHEN (SELECT filename FROM documents d JOIN reports r ON r.document_id = d.id "
+            f"WHERE r.id = NEW.report_id) = '{refused.name}' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
+    summary = ingest_paths(settings, [refused, accepted])
     assert summary.failed == 1 and "could not store" in summary.failures[0].detail
+    assert summary.failures[0].path == refused and summary.count("ingested") == 1
     with sqlite3.connect(settings.db) as conn:
-        assert conn.execute("select count(*) from reports").fetchone() == (0,)
-        assert conn.execute("select status from ingest_log").fetchall() == [("failed",)]
+        assert conn.execute("select filename from documents").fetchall() == [(accepted.name,)]
+        orphans = "select count(*) from reports where document_id not in (select id from documents)"
+        assert conn.execute(orphans).fetchone() == (0,)
+        assert sorted(conn.execute("select filename, status from ingest_log")) == sorted(
+            [(refused.name, "failed"), (accepted.name, "ingested")]
+        )
 
 
 def test_bad_arguments_exit_2_with_one_sentence():

@@ -45,7 +45,19 @@ def db_option(f):
     return click.option("--db", type=click.Path(path_type=Path), help="SQLite database [db/reports.db]")(f)
 
 
+def jobs_option(f):
+    f = click.option("--time-limit", type=float, help="Seconds one file may take before it fails [120]")(f)
+    return click.option("--jobs", "-j", type=int, help="Worker processes preparing files [number of cores]")(f)
+
+
+def scheduler_option(f):
+    return click.option(
+        "--scheduler", metavar="tcp://HOST:PORT", help="Prepare files on this Dask cluster instead of locally"
+    )(f)
+
+
 def watch_options(f):
+    f = jobs_option(f)
     f = click.option("--settle", type=float, help="Seconds a file must stay unchanged before it is read")(f)
     f = click.option("--rescan", type=float, help="Seconds between full rescans of the inbox [60]")(f)
     f = click.option(
@@ -143,12 +155,14 @@ def watch(**flags):
     "watcher does; files elsewhere are never moved [keep]",
 )
 @inbox_option
-def ingest(paths, db, move, inbox):
+@jobs_option
+@scheduler_option
+def ingest(paths, move, **flags):
     """Ingest files or folders once, with the watcher's pipeline and rules."""
     from watcher.files import printable
     from watcher.ingest import ingest_paths
 
-    summary = ingest_paths(_settings(db=db, inbox=inbox), paths, move=move, progress=True)
+    summary = ingest_paths(_settings(**flags), paths, move=move, progress=True)
     click.echo(summary.line())
     for result in summary.results:
         if result.status == "skipped":
@@ -161,11 +175,13 @@ def ingest(paths, db, move, inbox):
 
 @cli.command()
 @db_option
-def reprocess(db):
+@jobs_option
+@scheduler_option
+def reprocess(**flags):
     """Re-run extraction on every stored document (after an extractor or vocabulary change)."""
     from watcher.ingest import reprocess_database
 
-    count = reprocess_database(_settings(db=db))
+    count = reprocess_database(_settings(**flags), progress=True)
     click.echo(f"reprocessed {count} document(s)")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -18,7 +19,7 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Datasette host")
     port: int = Field(8001, ge=0, le=65535, description="Datasette port")
     settle: float = Field(
-        0.25, ge=0, description="Seconds a file must stay unchanged after it is seen before it is read"
+        0.1, ge=0, description="Seconds a file must stay unchanged after it is seen before it is read"
     )
     max_file_size: int = Field(50 * 1024 * 1024, gt=0, description="Larger files fail (bytes)")
     keep_files: bool = Field(
@@ -35,6 +36,19 @@ class Settings(BaseSettings):
         SCHEMA_DIR,
         description="Folder of vocabulary files (indicators.yaml, organs.yaml, genres.yaml, units.yaml…); "
         "a rule file it leaves out is read from schema/",
+    )
+    jobs: int = Field(
+        default_factory=lambda: len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
+        ge=1, description="Worker processes that prepare files in parallel [number of cores]",
+    )
+    time_limit: float = Field(
+        120.0, ge=0, description="Seconds one file's prepare step may take before it fails (0: no limit)"
+    )
+    memory_limit: int = Field(
+        2048, ge=0, description="Megabytes a worker may add while preparing one file before it fails (0: no limit)"
+    )
+    scheduler: str | None = Field(
+        None, description="Dask scheduler address (tcp://HOST:PORT): prepare files on that cluster"
     )
     pause_before_commit: float = Field(
         0.0, ge=0, description="Fault injection for crash tests: wait this long before each commit"

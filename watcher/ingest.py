@@ -1,7 +1,8 @@
-"""One file through the pipeline: checks, read, extract, store, then move it where it belongs.
+"""Files through the pipeline: checks and read here, the prepare step in the pool, then the
+commit step here (the one writer) stores them and moves each where it belongs.
 
-The database is written first and the file moved after, so a crash in between leaves the file
-in the inbox; taken again on restart, it is recognised by its sha256 as already stored.
+The database is written first and the files moved after, so a crash in between leaves them
+in the inbox; taken again on restart, each is recognised by its sha256 as already stored.
 """
 
 from __future__ import annotations
@@ -11,24 +12,27 @@ import logging
 import os
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from schema.models import Document, IngestLogEntry
 from schema.vocabulary import Vocabulary
 from watcher.config import Settings
-from watcher.extract.keywords import term_counts
 from watcher.errors import EnvironmentFault, FileFault, describe, is_environmental
+from watcher.extract.keywords import term_counts
 from watcher.files import NotAFile, check, move_into, read_regular, stored_name
 from watcher.originals import Originals
-from watcher.pipeline import ConversionError, extract_reports, extractor_version, read_document
+from watcher.pipeline import extractor_version
+from watcher.pool import Failed, make_pool
+from watcher.prepare import Job, Prepared
+from watcher.progress import Progress
 from watcher.quarantine import logged_failure, quarantine
-from watcher.retry import retrying
 from watcher.startup import database_errors, open_store
 from watcher.store import Store
+from watcher.stream import stream
 
-logger = logging.getLogger(__name__)
+log = logging.getLogger("report_inbox")
 
 
 IngestError = FileFault  # the file's fault: quarantined with the message as the reason
@@ -43,7 +47,37 @@ class IngestResult:
     destination: Path | None = None
 
 
+@dataclass
+class Taken:
+    """A file read and hashed by the writer's side, on its way through a prepare step."""
+
+    path: Path
+    started_at: str
+    clock: float
+    sha256: str | None = None
+    size: int = 0
+    data: bytes | None = field(default=None, repr=False)  # kept as the original once stored
+
+
+@dataclass(frozen=True)
+class Skipped:
+    reason: str
+
+
+@dataclass(frozen=True)
+class Retry:
+    """The machine refused (lock, disk, permission): the file stays for a later attempt."""
+
+    reason: str
+
+
+ALREADY_STORED = "already stored; moved now"
+
+
 class Ingestor:
+    """Takes files in two steps: ``take`` (checks, read, hash; in the writer) hands a ``Job`` to the
+    prepare pool, and ``commit`` (the one writer) stores finished files in batches, then moves them."""
+
     def __init__(self, settings: Settings, store: Store, vocabulary: Vocabulary | None = None):
         self.settings = settings
         self.store = store
@@ -51,115 +85,195 @@ class Ingestor:
         self.vocabulary = vocabulary or Vocabulary.load(settings.vocabulary)
         self.store.sync_indicators(self.vocabulary)
         self.store.term_counter = lambda text: term_counts(text, self.vocabulary)
+        self._pool = None
+
+    @property
+    def pool(self):
+        """The prepare pool, started on first use."""
+        if self._pool is None:
+            self._pool = make_pool(self.settings, self.vocabulary)
+        return self._pool
 
     def warm_up(self) -> None:
-        """Load the segmenter and compile rules now, so the first dropped file is not slowed."""
-        extract_reports("区人大常委会召开常委会会议3次。", self.vocabulary)
+        """Start the workers now (each loads the segmenter once), so the first file is not slowed."""
+        self.pool.submit(Job("warm-up", "warm-up.txt", text="区人大常委会召开常委会会议3次。"), lambda _: None)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
 
     def ingest(self, path: Path, *, skip_known: bool = False) -> IngestResult:
-        """Take one file. ``skip_known`` (the watcher in keep-files mode, where the database is the
-        checkpoint) passes silently over bytes already stored or already failed."""
-        started_at = _now()
-        clock = time.perf_counter()
-        sha256 = None
+        """Take one file through the pool and the writer."""
+        return self.ingest_many([path], skip_known=skip_known)[0]
+
+    def ingest_many(self, paths, *, skip_known: bool = False, progress: bool = False) -> list[IngestResult]:
+        """Take many files: prepared in parallel, committed in batches as they finish, in that order."""
+        paths = list(paths)
+        meter = Progress("ingest", len(paths), sum(map(_size, paths))) if progress and len(paths) > 1 else None
+
+        def commit(items):
+            try:
+                results = self.commit(items)
+            except EnvironmentFault as error:
+                results = [IngestResult(taken.path, "retry", str(error)) for taken, _ in items]
+            if meter is not None:
+                meter.advance(sum(taken.size for taken, _ in items), len(items))
+            return results
+
+        try:
+            return stream((self._take_or_retry(path, skip_known) for path in paths), self.pool, commit)
+        finally:
+            if meter is not None:
+                meter.close()
+
+    def _take_or_retry(self, path: Path, skip_known: bool):
+        try:
+            return self.take(path, skip_known=skip_known)
+        except EnvironmentFault as error:
+            return Taken(path, _now(), time.perf_counter()), Retry(str(error))
+
+    def take(self, path: Path, *, skip_known: bool = False) -> tuple[Taken, Job | Failed | Skipped | None]:
+        """The writer's half before preparing: checks, read, hash. ``skip_known`` (the watcher in
+        keep-files mode, where the database is the checkpoint) passes silently over bytes already
+        stored or already failed. ``None`` means the bytes are stored already: nothing to prepare."""
+        taken = Taken(path, _now(), time.perf_counter())
         try:
             data = self._read(path)
-            sha256 = hashlib.sha256(data).hexdigest()
-            if skip_known and (self.store.document(sha256) or self.store.failed_before(sha256)):
-                return IngestResult(path, "skipped", "already handled")
-            known = self.store.document(sha256)
-            if known and known["path"] == stored_name(path) and self._movable(path):
-                # Stored before an interruption (a crash, a refused move): only the move is left.
-                destination = self._move(path, sha256, self.settings.processed_dir)
-                return IngestResult(path, "skipped", "already stored; moved now", destination=destination)
-            if known:
-                return self._finish(path, "duplicate", sha256, started_at, clock, "same bytes as a stored document")
-            try:
-                read = read_document(data, path.name)
-            except ConversionError as error:
-                raise IngestError(str(error)) from error
-            version = extractor_version(self.vocabulary)
-            try:
-                reports = extract_reports(read.text, self.vocabulary)
-            except Exception as error:  # an extractor bug must not stop the service
-                raise IngestError(f"could not extract records: {type(error).__name__}: {error}") from error
-            replaces = [d for d in self.store.documents_named(stored_name(path.name)) if d != sha256]
-            status = "replaced" if replaces else "ingested"
-            document = Document(
-                id=sha256, filename=stored_name(path.name), path=stored_name(path), size=len(data), encoding=read.encoding,
-                format=read.format, received_at=started_at, text=read.text, extractor_version=version,
-                converter=read.converter, converter_version=read.converter_version, title=read.title,
-                published_on=read.date,
-            )
-            detail = f"{len(reports)} report(s)" + (f", replacing {len(replaces)} older version(s)" if replaces else "")
-            log = _log_entry(path, sha256, status, detail, started_at, clock)
-            try:
-                self.originals.put(sha256, data)
-            except OSError as error:  # never the file's fault: retried, not quarantined
-                raise EnvironmentFault(
-                    f"could not keep the original in {self.originals.folder}: {describe(error)}"
-                ) from error
-            try:
-                self.store.save(document, reports, log, replaces=replaces)
-            except sqlite3.Error as error:  # rolled back: nothing of the file is stored
-                if is_environmental(error):
-                    raise EnvironmentFault(f"could not store the records: {error}") from error
-                raise IngestError(f"could not store the records: {error}") from error
-            return IngestResult(path, status, detail, len(reports), self._move(path, sha256, self.settings.processed_dir))
         except NotAFile as error:
-            return IngestResult(path, "skipped", str(error))
+            return taken, Skipped(str(error))
         except IngestError as error:
-            return self._fail(path, sha256, str(error), started_at, clock)
+            return taken, Failed(str(path), str(error))
+        except OSError as error:
+            if not os.path.lexists(path):
+                return taken, Skipped("file disappeared before it could be read")
+            if is_environmental(error):
+                raise EnvironmentFault(f"could not read the file: {describe(error)}") from error
+            return taken, Failed(str(path), f"could not read the file: {describe(error)}")
+        taken.sha256, taken.size = hashlib.sha256(data).hexdigest(), len(data)
+        if skip_known and (self.store.document(taken.sha256) or self.store.failed_before(taken.sha256)):
+            return taken, Skipped("already handled")
+        known = self.store.document(taken.sha256)
+        if known and known["path"] == stored_name(path) and self._movable(path):
+            # Stored before an interruption (a crash, a refused move): only the move is left.
+            return taken, Skipped(ALREADY_STORED)
+        if known:
+            return taken, None
+        taken.data = data
+        return taken, Job(str(path), path.name, data=data)
+
+    def commit(self, items: list[tuple[Taken, Prepared | Failed | Skipped | None]]) -> list[IngestResult]:
+        """The one writer: every file of the batch in one transaction, each under its own
+        savepoint (all or nothing per file); files are moved only once the batch is committed."""
+        try:
+            with self.store.batch():
+                decided = [self._store(taken, outcome) for taken, outcome in items]
         except sqlite3.Error as error:
             if is_environmental(error):
                 raise EnvironmentFault(f"the database refused: {error}") from error
             raise
-        except OSError as error:
-            if not os.path.lexists(path):
-                return IngestResult(path, "skipped", "file disappeared before it could be read")
-            if is_environmental(error):
-                raise EnvironmentFault(f"could not read the file: {describe(error)}") from error
-            return self._fail(path, sha256, f"could not read the file: {describe(error)}", started_at, clock)
+        results = [self._place(taken, *decision) for (taken, _), decision in zip(items, decided)]
+        return results
 
-    def reprocess(self) -> int:
+    def _store(self, taken: Taken, outcome) -> tuple[str, str | None, int]:
+        path, sha256 = taken.path, taken.sha256
+        if isinstance(outcome, Retry):
+            return "retry", outcome.reason, 0
+        if isinstance(outcome, Skipped):
+            return "skipped", outcome.reason, 0
+        if isinstance(outcome, Failed):
+            if self._movable(path) and logged_failure(self.store.conn, stored_name(path), sha256, outcome.reason):
+                return "failed", outcome.reason, 0  # logged before its move was refused: only the move is left
+            return self._log(taken, "failed", outcome.reason)
+        if self.store.document(sha256):
+            return self._log(taken, "duplicate", "same bytes as a stored document")
+        replaces = [d for d in self.store.documents_named(stored_name(path.name)) if d != sha256]
+        status = "replaced" if replaces else "ingested"
+        document = Document(
+            id=sha256, filename=stored_name(path.name), path=stored_name(path), size=taken.size, encoding=outcome.encoding,
+            received_at=taken.started_at, text=outcome.text, extractor_version=outcome.extractor_version,
+            **outcome.conversion,
+        )
+        detail = f"{len(outcome.reports)} report(s)" + (
+            f", replacing {len(replaces)} older version(s)" if replaces else ""
+        )
+        try:
+            self.originals.put(sha256, taken.data)
+        except OSError as error:  # never the file's fault: retried, not quarantined
+            raise EnvironmentFault(f"could not keep the original in {self.originals.folder}: {describe(error)}") from error
+        try:
+            self.store.save(document, outcome.reports, self._entry(taken, status, detail), replaces=replaces)
+        except sqlite3.Error as error:  # rolled back to the file's savepoint: nothing of it is stored
+            if is_environmental(error):
+                raise
+            return self._log(taken, "failed", f"could not store the records: {error}")
+        return status, detail, len(outcome.reports)
+
+    def _log(self, taken: Taken, status: str, detail: str) -> tuple[str, str, int]:
+        self.store.log(self._entry(taken, status, detail))
+        return status, detail, 0
+
+    def _entry(self, taken: Taken, status: str, detail: str) -> IngestLogEntry:
+        return _log_entry(taken.path, taken.sha256, status, detail, taken.started_at, taken.clock)
+
+    def _place(self, taken: Taken, status: str, detail: str | None, reports: int) -> IngestResult:
+        """After the commit: stored files go to processed/, failed ones to failed/ with the reason.
+        A refused move leaves the file where it is: taken again, only the move is left to do."""
+        path, destination = taken.path, None
+        try:
+            if status == "failed":
+                destination = self._quarantine(path, taken.sha256, detail)
+            elif status not in ("skipped", "retry") or detail == ALREADY_STORED:
+                destination = self._move(path, taken.sha256, self.settings.processed_dir)
+        except EnvironmentFault as error:
+            log.warning("%s", error)
+            return IngestResult(path, "retry", str(error), reports)
+        return IngestResult(path, status, detail, reports, destination)
+
+    def reprocess(self, *, progress: bool = False) -> int:
         """Re-derive every document's rows: converted again from its kept original when there is
         one (so converter and repair changes apply too), else from its stored text."""
         self.store.sync_indicators(self.vocabulary)
-        version = extractor_version(self.vocabulary)
-        count = 0
-        self.store.start_reprocess(version)
-        for document_id, filename, text in list(self.store.stored_documents()):
-            converted = self._convert_again(document_id, filename)
-            if converted:
-                text = converted["text"]
-            self.store.replace_reports(document_id, extract_reports(text, self.vocabulary), version, converted=converted)
-            count += 1
-        self.store.finish_reprocess(version)
-        return count
+        self.store.start_reprocess(extractor_version(self.vocabulary))
+        texts = list(self.store.stored_documents())
+        meter = Progress("reprocess", len(texts), sum(len(t.encode()) for _, _, t in texts)) if progress else None
 
-    def _convert_again(self, document_id: str, filename: str) -> dict | None:
-        data = self.originals.get(document_id)
-        if data is None:
-            return None
+        def commit(items):
+            done = 0
+            with self.store.batch():
+                for (document_id, size), outcome in items:
+                    if isinstance(outcome, Failed):
+                        log.warning("kept the old rows of %s: %s", document_id, outcome.reason)
+                        continue
+                    converted = outcome.conversion and {"text": outcome.text, "encoding": outcome.encoding, **outcome.conversion}
+                    self.store.replace_reports(
+                        document_id, outcome.reports, outcome.extractor_version, converted=converted
+                    )
+                    done += 1
+            if meter is not None:
+                meter.advance(sum(size for (_, size), _ in items), len(items))
+            return [done]
+
+        jobs = (((d, len(t.encode())), self._reprocess_job(d, name, t)) for d, name, t in texts)
         try:
-            read = read_document(data, filename)
-        except ConversionError as error:
-            logger.warning("%s: kept the stored text, converting the original again failed: %s", filename, error)
-            return None
-        return {
-            "text": read.text, "format": read.format, "encoding": read.encoding, "converter": read.converter,
-            "converter_version": read.converter_version, "title": read.title, "published_on": read.date,
-        }
+            count = sum(stream(jobs, self.pool, commit))
+            self.store.finish_reprocess(extractor_version(self.vocabulary))
+            return count
+        finally:
+            if meter is not None:
+                meter.close()
+
+    def _reprocess_job(self, document_id: str, filename: str, text: str) -> Job:
+        """The kept original when there is one (converted again, falling back to the stored text
+        if that fails), else the stored text."""
+        data = self.originals.get(document_id)
+        return Job(document_id, filename, data=data, text=text) if data else Job(document_id, filename, text=text)
 
     def _read(self, path: Path) -> bytes:
         check(os.lstat(path), allow_hard_links=True)  # links and FIFOs are told apart before the name
         return read_regular(
             path, max_size=self.settings.max_file_size, allow_hard_links=self.settings.allow_hard_links
         )
-
-    def _finish(self, path, status, sha256, started_at, clock, detail) -> IngestResult:
-        self.store.log(_log_entry(path, sha256, status, detail, started_at, clock))
-        return IngestResult(path, status, detail, 0, self._move(path, sha256, self.settings.processed_dir))
 
     def _movable(self, path: Path) -> bool:
         """Only files inside the inbox are ever moved; a file named from elsewhere stays put."""
@@ -171,28 +285,18 @@ class Ingestor:
             return False
         return True
 
-    def _fail(self, path, sha256, reason, started_at, clock) -> IngestResult:
-        """Log the failure first, so the reason is kept even if the move below is refused."""
-        movable = self._movable(path)
-        # A failure logged before its move was refused or interrupted: only the move is retried.
-        if not (movable and logged_failure(self.store.conn, stored_name(path), sha256, reason)):
-            try:
-                self.store.log(_log_entry(path, sha256, "failed", reason, started_at, clock))
-            except sqlite3.Error as error:
-                if is_environmental(error):
-                    raise EnvironmentFault(f"could not record the failure ({reason}): {error}") from error
-                raise
-        if not movable:
-            return IngestResult(path, "failed", reason)
+    def _quarantine(self, path: Path, sha256: str | None, reason: str) -> Path | None:
+        """The failure is logged already (in the batch), so a refused move loses no reason."""
+        if not self._movable(path):
+            return None
         self._pause_before_move()
         tag = (sha256 or hashlib.sha256(os.fsencode(path)).hexdigest())[:8]
         try:
-            destination = quarantine(path, self.settings.failed_dir, reason, tag)
+            return quarantine(path, self.settings.failed_dir, reason, tag)
         except OSError as error:
             if not os.path.lexists(path):
-                return IngestResult(path, "failed", reason)
+                return None
             raise EnvironmentFault(f"failed ({reason}), and could not be moved to failed/: {describe(error)}") from error
-        return IngestResult(path, "failed", reason, 0, destination)
 
     def _pause_before_move(self) -> None:
         if self.settings.pause_before_move:  # fault-injection point for the crash tests
@@ -215,6 +319,13 @@ def _log_entry(path, sha256, status, detail, started_at, clock) -> IngestLogEntr
         filename=stored_name(path.name), path=stored_name(path), sha256=sha256, status=status, detail=detail,
         started_at=started_at, duration_ms=round((time.perf_counter() - clock) * 1000, 3),
     )
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.lstat(path).st_size
+    except OSError:
+        return 0
 
 
 def _now() -> str:
@@ -270,26 +381,23 @@ def ingest_paths(settings: Settings, paths, *, move: bool = False, progress: boo
     try:
         with database_errors(settings.db):
             ingestor = Ingestor(settings, store)
-        results = []
-        if progress and len(files) > 10:
-            from tqdm import tqdm
-
-            files = tqdm(files, unit="file", desc="ingest")
-        for path in files:
-            try:
-                results.append(retrying(lambda: ingestor.ingest(path), what=path))
-            except EnvironmentFault as error:
-                results.append(IngestResult(path, "retry", str(error)))
-        return IngestSummary(results)
+    except BaseException:
+        store.close()
+        raise
+    try:
+        return IngestSummary(ingestor.ingest_many(files, progress=progress))
     finally:
+        ingestor.close()
         store.close()
 
 
-def reprocess_database(settings: Settings) -> int:
+def reprocess_database(settings: Settings, *, progress: bool = False) -> int:
     store = open_store(settings.db)
+    ingestor = Ingestor(settings, store)
     try:
-        return Ingestor(settings, store).reprocess()
+        return ingestor.reprocess(progress=progress)
     finally:
+        ingestor.close()
         store.close()
 
 

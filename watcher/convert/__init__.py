@@ -18,7 +18,13 @@ from watcher.normalize import repair
 # Tried in order; text is the last resort and refuses what is not text with a reason.
 CONVERTERS = [pdf, docx, office, image, mhtml, html, text]
 
-__all__ = ["CONVERTERS", "ConversionError", "Converted", "converter_for", "read_document"]
+# The names people give such files. The content decides a file's format; these only tell the
+# watcher that a folder called ``report.pdf`` looks like a file.
+EXTENSIONS = frozenset(
+    ".txt .md .html .htm .shtml .mhtml .mht .pdf .docx .doc .png .jpg .jpeg .tif .tiff .bmp .webp".split()
+)
+
+__all__ = ["CONVERTERS", "EXTENSIONS", "ConversionError", "Converted", "converter_for", "read_document"]
 
 
 def converter_for(data: bytes, filename: str = ""):
