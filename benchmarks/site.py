@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from conftest import fixture_reports, free_port, sample_files  # noqa: E402
 from schema.models import Document, IngestLogEntry  # noqa: E402
 from schema.vocabulary import Vocabulary  # noqa: E402
-from watcher.pipeline import extract_reports, read_text  # noqa: E402
+from watcher.pipeline import extract_reports, read_document  # noqa: E402
 from watcher.store import Store  # noqa: E402
 
 CITIES = [(f"{name}市", province) for name, province in [
@@ -42,7 +42,7 @@ def build(path: Path, count: int) -> None:
     vocabulary = Vocabulary.load()
     templates = []
     for source in sample_files() or fixture_reports():
-        templates += extract_reports(read_text(source.read_bytes()).text, vocabulary)
+        templates += extract_reports(read_document(source.read_bytes(), source.name).text, vocabulary)
     rng = random.Random(1)
     places = [(f"{a}{b}区", city, province) for city, province in CITIES
               for a, b in zip(rng.sample(DISTRICT_WORDS, 10), rng.sample(DISTRICT_WORDS, 10))]

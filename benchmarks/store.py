@@ -33,7 +33,7 @@ from schema.models import Document, IngestLogEntry  # noqa: E402
 from schema.vocabulary import Vocabulary  # noqa: E402
 from watcher.config import Settings  # noqa: E402
 from watcher.ingest import Ingestor  # noqa: E402
-from watcher.pipeline import extract_reports, extractor_version, read_text  # noqa: E402
+from watcher.pipeline import extract_reports, extractor_version, read_document  # noqa: E402
 from watcher.store import Store  # noqa: E402
 
 SAMPLE = 100
@@ -45,7 +45,7 @@ ONE_CHARACTER = ["民", "法", "站"]
 def pool(vocabulary: Vocabulary) -> list[str]:
     shared = ROOT.parent / "shared" / "corpus"
     files = sample_files() + sorted(shared.glob("*.txt")) or fixture_reports()
-    return [read_text(f.read_bytes()).text for f in files]
+    return [read_document(f.read_bytes(), f.name).text for f in files]
 
 
 def document(i: int, text: str, version: str) -> Document:

@@ -167,14 +167,18 @@ class Document(BaseModel):
     filename: str = Field(description="File name as dropped")
     path: str = Field(description="Where the file was read")
     size: int = Field(description="Size in bytes")
-    encoding: str = Field(description="Encoding the bytes were decoded from")
-    format: str = Field(description="File type: txt or md")
+    encoding: str | None = Field(None, description="Encoding the bytes were decoded from (formats read as text)")
+    format: str = Field(description="What the bytes are, from their content: txt, html, mhtml, pdf, docx, image")
     received_at: str = Field(description="When it was ingested, ISO-8601 UTC")
     text: str = Field(
         description="Decoded and repaired text; report offsets index it. Stored NULL when the reports hold it "
         "(with text_outside_reports)"
     )
     extractor_version: str = Field(description="Version of the extractor that produced the rows")
+    converter: str | None = Field(None, description="Library that turned the bytes into text (trafilatura, pdfminer.six …)")
+    converter_version: str | None = Field(None, description="Version of that library")
+    title: str | None = Field(None, description="Title the file itself states (a web page's or Word document's)")
+    published_on: str | None = Field(None, description="Date a web page states it was published, ISO-8601")
 
 
 class Correction(BaseModel):

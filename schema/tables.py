@@ -242,6 +242,17 @@ def m006_lean_store(db: sqlite_utils.Database) -> None:
         rebuild_index(db.conn, table)
 
 
+def m007_formats(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        ALTER TABLE documents ADD COLUMN converter TEXT;
+        ALTER TABLE documents ADD COLUMN converter_version TEXT;
+        ALTER TABLE documents ADD COLUMN title TEXT;
+        ALTER TABLE documents ADD COLUMN published_on TEXT;
+        """
+    )
+
+
 def m008_duplicates_corrections(db: sqlite_utils.Database) -> None:
     """Copies of one article point to the canonical report; aggregates read the canonical_*
     views. Corrections live apart from extraction and are applied on top of it."""
@@ -336,8 +347,7 @@ def m009_whole_values(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS: list[Migration] = [
     m001_spine, m002_extraction, m003_search, m004_organ_kind, m005_level_tiers, m006_lean_store,
-    m008_duplicates_corrections,
-    m009_whole_values,
+    m007_formats, m008_duplicates_corrections, m009_whole_values,
 ]
 
 

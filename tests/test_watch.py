@@ -180,9 +180,9 @@ def make_bad_files(folder: Path, elsewhere: Path) -> dict[str, str]:
     (folder / "link.txt").symlink_to(secret)
     return {
         "empty.txt": "empty",
-        "image.txt": "binary",
+        "image.txt": "damaged",
         "undecodable.txt": "encoding",
-        "report.pdf": "unsupported",
+        "report.pdf": "damaged",
         "huge.txt": "limit",
         "link.txt": "link",
     }

@@ -67,5 +67,10 @@ class Settings(BaseSettings):
         return self.inbox / "processed"
 
     @property
+    def originals_dir(self) -> Path:
+        """Where the original bytes are kept, beside the database (see watcher/originals.py)."""
+        return self.db.parent / f"{self.db.stem}-originals"
+
+    @property
     def failed_dir(self) -> Path:
         return self.inbox / "failed"

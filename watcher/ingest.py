@@ -12,7 +12,7 @@ import logging
 import os
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from watcher.corrections import unapplied
 from watcher.errors import EnvironmentFault, FileFault, describe, is_environmental
 from watcher.extract.keywords import term_counts
 from watcher.files import NotAFile, check, move_into, read_regular, stored_name
+from watcher.originals import Originals
 from watcher.pipeline import extractor_version
 from watcher.pool import Failed, make_pool
 from watcher.prepare import Job, Prepared
@@ -33,8 +34,6 @@ from watcher.store import Store
 from watcher.stream import stream
 
 log = logging.getLogger("report_inbox")
-
-FORMATS = {".txt": "txt", ".md": "md"}
 
 
 IngestError = FileFault  # the file's fault: quarantined with the message as the reason
@@ -58,6 +57,7 @@ class Taken:
     clock: float
     sha256: str | None = None
     size: int = 0
+    data: bytes | None = field(default=None, repr=False)  # kept as the original once stored
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,7 @@ class Ingestor:
     def __init__(self, settings: Settings, store: Store, vocabulary: Vocabulary | None = None):
         self.settings = settings
         self.store = store
+        self.originals = Originals(settings.originals_dir)
         self.vocabulary = vocabulary or Vocabulary.load(settings.vocabulary)
         self.store.sync_indicators(self.vocabulary)
         self.store.term_counter = lambda text: term_counts(text, self.vocabulary)
@@ -159,6 +160,7 @@ class Ingestor:
             return taken, Skipped(ALREADY_STORED)
         if known:
             return taken, None
+        taken.data = data
         return taken, Job(str(path), path.name, data=data)
 
     def commit(self, items: list[tuple[Taken, Prepared | Failed | Skipped | None]]) -> list[IngestResult]:
@@ -190,12 +192,16 @@ class Ingestor:
         status = "replaced" if replaces else "ingested"
         document = Document(
             id=sha256, filename=stored_name(path.name), path=stored_name(path), size=taken.size, encoding=outcome.encoding,
-            format=FORMATS[path.suffix.lower()], received_at=taken.started_at, text=outcome.text,
-            extractor_version=outcome.extractor_version,
+            received_at=taken.started_at, text=outcome.text, extractor_version=outcome.extractor_version,
+            **outcome.conversion,
         )
         detail = f"{len(outcome.reports)} report(s)" + (
             f", replacing {len(replaces)} older version(s)" if replaces else ""
         )
+        try:
+            self.originals.put(sha256, taken.data)
+        except OSError as error:  # never the file's fault: retried, not quarantined
+            raise EnvironmentFault(f"could not keep the original in {self.originals.folder}: {describe(error)}") from error
         try:
             self.store.save(document, outcome.reports, self._entry(taken, status, detail), replaces=replaces)
         except sqlite3.Error as error:  # rolled back to the file's savepoint: nothing of it is stored
@@ -226,11 +232,12 @@ class Ingestor:
         return IngestResult(path, status, detail, reports, destination)
 
     def reprocess(self, *, progress: bool = False) -> int:
-        """Re-derive every document's rows from its stored text; returns how many were redone."""
+        """Re-derive every document's rows: converted again from its kept original when there is
+        one (so converter and repair changes apply too), else from its stored text."""
         self.store.sync_indicators(self.vocabulary)
         self.store.start_reprocess(extractor_version(self.vocabulary))
-        texts = list(self.store.stored_texts())
-        meter = Progress("reprocess", len(texts), sum(len(t.encode()) for _, t in texts)) if progress else None
+        texts = list(self.store.stored_documents())
+        meter = Progress("reprocess", len(texts), sum(len(t.encode()) for _, _, t in texts)) if progress else None
 
         def commit(items):
             done = 0
@@ -239,13 +246,16 @@ class Ingestor:
                     if isinstance(outcome, Failed):
                         log.warning("kept the old rows of %s: %s", document_id, outcome.reason)
                         continue
-                    self.store.replace_reports(document_id, outcome.reports, outcome.extractor_version)
+                    converted = outcome.conversion and {"text": outcome.text, "encoding": outcome.encoding, **outcome.conversion}
+                    self.store.replace_reports(
+                        document_id, outcome.reports, outcome.extractor_version, converted=converted
+                    )
                     done += 1
             if meter is not None:
                 meter.advance(sum(size for (_, size), _ in items), len(items))
             return [done]
 
-        jobs = (((d, len(t.encode())), Job(d, d, text=t)) for d, t in texts)
+        jobs = (((d, len(t.encode())), self._reprocess_job(d, name, t)) for d, name, t in texts)
         try:
             count = sum(stream(jobs, self.pool, commit))
             self.store.finish_reprocess(extractor_version(self.vocabulary))
@@ -254,11 +264,14 @@ class Ingestor:
             if meter is not None:
                 meter.close()
 
+    def _reprocess_job(self, document_id: str, filename: str, text: str) -> Job:
+        """The kept original when there is one (converted again, falling back to the stored text
+        if that fails), else the stored text."""
+        data = self.originals.get(document_id)
+        return Job(document_id, filename, data=data, text=text) if data else Job(document_id, filename, text=text)
+
     def _read(self, path: Path) -> bytes:
         check(os.lstat(path), allow_hard_links=True)  # links and FIFOs are told apart before the name
-        if path.suffix.lower() not in FORMATS:
-            kinds = ", ".join(sorted(FORMATS))
-            raise IngestError(f"unsupported file type {stored_name(path.suffix) or '(none)'!r}; supported: {kinds}")
         return read_regular(
             path, max_size=self.settings.max_file_size, allow_hard_links=self.settings.allow_hard_links
         )

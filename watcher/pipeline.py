@@ -1,32 +1,19 @@
-"""Text in, records out: the steps every file goes through, with no database or filesystem.
+"""Bytes in, records out: the steps every file goes through, with no database or filesystem.
 
-``read_text`` turns bytes into repaired text; ``extract_reports`` turns repaired text into
-reports with their extracted rows. ``reprocess`` re-runs only the second step on stored text.
+``read_document`` (from ``watcher.convert``) turns bytes of any supported format into repaired
+text; ``extract_reports`` turns repaired text into reports with their extracted rows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from schema.models import Extraction, Report
 from schema.vocabulary import Vocabulary
-from watcher.decode import decode
+from watcher.convert import ConversionError, Converted, read_document
 from watcher.dedupe import signature
 from watcher.extract import EXTRACTOR_VERSION, extract
-from watcher.normalize import repair
 from watcher.reports import split_reports
 
-
-@dataclass(frozen=True)
-class ReadText:
-    text: str
-    encoding: str
-
-
-def read_text(data: bytes) -> ReadText:
-    """Decode and repair; raises ``watcher.decode.DecodeError`` with a plain-words reason."""
-    decoded = decode(data)
-    return ReadText(text=repair(decoded.text), encoding=decoded.encoding)
+__all__ = ["ConversionError", "Converted", "extract_reports", "extractor_version", "read_document"]
 
 
 def extract_reports(

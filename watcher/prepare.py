@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 
 from schema.models import Extraction, Report
 from schema.vocabulary import Vocabulary, _fingerprint
-from watcher.decode import DecodeError
-from watcher.pipeline import extract_reports, extractor_version, read_text
+from watcher.pipeline import ConversionError, extract_reports, extractor_version, read_document
 
 
 @dataclass(frozen=True)
@@ -25,8 +24,8 @@ class Job:
 
     key: str  # the file's path, or the stored document's id
     filename: str
-    data: bytes | None = None
-    text: str | None = None
+    data: bytes | None = None  # converted when given
+    text: str | None = None  # extracted when there are no bytes, or they no longer convert
 
 
 @dataclass(frozen=True)
@@ -37,6 +36,7 @@ class Prepared:
     reports: list[tuple[Report, Extraction]] = field(default_factory=list)
     extractor_version: str = ""
     seconds: float = 0.0
+    conversion: dict = field(default_factory=dict)  # format, converter … (documents columns)
 
 
 class PrepareError(Exception):
@@ -45,15 +45,20 @@ class PrepareError(Exception):
 
 def prepare(job: Job, vocabulary: Vocabulary) -> Prepared:
     clock = time.perf_counter()
-    encoding = None
-    if job.text is not None:
-        text = job.text
-    else:
+    encoding, conversion = None, {}
+    text = job.text
+    if job.data is not None:
         try:
-            read = read_text(job.data)
-        except DecodeError as error:
-            raise PrepareError(str(error)) from error
-        text, encoding = read.text, read.encoding
+            read = read_document(job.data, job.filename)
+        except ConversionError as error:
+            if text is None:
+                raise PrepareError(str(error)) from error
+        else:
+            text, encoding = read.text, read.encoding
+            conversion = {
+                "format": read.format, "converter": read.converter,
+                "converter_version": read.converter_version, "title": read.title, "published_on": read.date,
+            }
     try:
         reports = extract_reports(text, vocabulary)
     except MemoryError:
@@ -63,6 +68,7 @@ def prepare(job: Job, vocabulary: Vocabulary) -> Prepared:
     return Prepared(
         key=job.key, text=text, encoding=encoding, reports=reports,
         extractor_version=extractor_version(vocabulary), seconds=time.perf_counter() - clock,
+        conversion=conversion,
     )
 
 

@@ -92,6 +92,12 @@ class Store:
             return row[0] if row else None
         return whole(row[1], self.conn.execute('SELECT start, text FROM reports WHERE document_id = ?', (document_id,)))
 
+    def stored_documents(self) -> Iterator[tuple[str, str, str]]:
+        """(id, filename, text) of every document, oldest first."""
+        rows = list(self.conn.execute("SELECT id, filename FROM documents ORDER BY received_at, id"))
+        for document_id, filename in rows:
+            yield document_id, filename, self.document_text(document_id)
+
     def report_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM reports").fetchone()[0]
 
@@ -148,11 +154,13 @@ class Store:
             outside = between(document.text, [(r.start, r.end, r.text) for r, _ in reports])
             self.conn.execute(
                 "INSERT INTO documents (id, filename, path, size, encoding, format, received_at, text, "
-                "text_outside_reports, extractor_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "text_outside_reports, extractor_version, converter, converter_version, title, published_on) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     document.id, document.filename, document.path, document.size, document.encoding,
                     document.format, document.received_at, document.text if outside is None else None, outside,
-                    document.extractor_version,
+                    document.extractor_version, document.converter, document.converter_version, document.title,
+                    document.published_on,
                 ),
             )
             self._count_terms(reports, +1)
@@ -163,12 +171,21 @@ class Store:
             self._insert_log(log)
 
     def replace_reports(
-        self, document_id: str, reports: list[tuple[Report, Extraction]], extractor_version: str
+        self, document_id: str, reports: list[tuple[Report, Extraction]], extractor_version: str,
+        converted: dict | None = None,
     ) -> None:
         """Re-derive one document's rows from its stored text (after an extractor or vocabulary
-        change). Rows that come out the same keep their ids; unchanged text is not re-indexed."""
+        change). Rows that come out the same keep their ids; unchanged text is not re-indexed.
+        ``converted`` holds documents columns (text, format, converter …) from converting the
+        original again; its text replaces the stored one."""
         with self._transaction():
-            text = self.document_text(document_id)
+            text = converted["text"] if converted else self.document_text(document_id)
+            if converted:
+                columns = {k: v for k, v in converted.items() if k != "text"}
+                assignments = ", ".join(f"{column} = ?" for column in columns)
+                self.conn.execute(
+                    f"UPDATE documents SET {assignments} WHERE id = ?", (*columns.values(), document_id)
+                )
             before = self._indexed(document_id)
             ids = Ids(self.conn, Ids.of_document(self.conn, document_id))
             self._delete_reports(document_id)

@@ -25,7 +25,8 @@ from watchdog.observers import Observer
 from watcher.config import Settings
 from watcher.errors import EnvironmentFault
 from watcher.files import kind_of, printable
-from watcher.ingest import FORMATS, Ingestor
+from watcher.convert import EXTENSIONS
+from watcher.ingest import Ingestor
 from watcher.lock import single_instance
 from watcher.prepare import Job
 from watcher.progress import Progress
@@ -205,7 +206,7 @@ class Watcher:
             root_path = Path(root)
             dirs[:] = [d for d in dirs if is_candidate(root_path / d, self.inbox)]
             for name in dirs:
-                if Path(name).suffix.lower() in FORMATS:
+                if Path(name).suffix.lower() in EXTENSIONS:
                     self._not_a_file(root_path / name, "folder")
             for name in files:
                 path = root_path / name
