@@ -67,16 +67,26 @@ def long_report(sources: list[Path], megabytes: float, seed: int = 0) -> str:
 
 
 def table_rows(db: Path) -> dict[str, list]:
-    """Every extracted row, without row ids, so databases built by different runs compare equal."""
+    """Every extracted row, without row ids, so databases built by different runs compare equal.
+
+    Keyword weights and which copy of a near-duplicate is linked to which depend on the order in
+    which workers finish, so keywords are left out and a duplicate link counts only as present."""
     import sqlite3
 
-    tables = ("documents", "reports", "sections", "sentences", "facts", "citations", "phrases", "keywords", "people")
+    tables = ("documents", "reports", "sections", "sentences", "facts", "citations", "phrases", "people")
     with sqlite3.connect(db) as conn:
         dump = {}
         for table in tables:
             cursor = conn.execute(f"SELECT * FROM {table}")
             names = [d[0] for d in cursor.description]
-            keep = [i for i, n in enumerate(names) if n not in ("id", "received_at", "path") and not (
+            keep = [i for i, n in enumerate(names) if n not in ("id", "received_at", "path", "duplicate_of", "similarity") and not (
                 n.endswith("_id") and n != "document_id")]
-            dump[table] = sorted(repr([row[i] for i in keep]) for row in cursor)
+            linked = names.index("duplicate_of") if "duplicate_of" in names else None
+            rows = []
+            for row in cursor:
+                values = [row[i] for i in keep]
+                if linked is not None:
+                    values.append(row[linked] is not None)
+                rows.append(repr(values))
+            dump[table] = sorted(rows)
     return dump
