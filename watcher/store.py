@@ -20,7 +20,7 @@ import sqlite_utils
 from schema.models import Document, Extraction, IngestLogEntry, Report
 from schema.tables import SEARCH_INDEXES, migrate
 from schema.vocabulary import Vocabulary
-from watcher.extract.keywords import CORPUS_MIN_DOCUMENTS, corpus_idf, rank_keywords
+from watcher.extract.keywords import CORPUS_MIN_DOCUMENTS, corpus_idf, default_idf, rank_keywords
 from watcher.ids import Ids
 from watcher.search import add_to_index, clause, indexed_rows, remove_from_index
 from watcher.texts import between, whole
@@ -298,14 +298,29 @@ class Store:
             )
         self._set_state("documents", max(0, self.corpus_documents() + change))
 
-    def _keywords(self, extraction: Extraction):
-        if extraction.keywords or not extraction.terms:
-            return extraction.keywords
+    def _keywords(self, extractions: list[Extraction]) -> list[list]:
+        """Each report's keywords, ranked against an IDF table looked up once for the whole
+        document (a document can hold a thousand reports)."""
+        unranked = [e.terms for e in extractions if not e.keywords and e.terms]
+        if not unranked:
+            return [e.keywords for e in extractions]
+        wanted = set().union(*unranked)
         documents = self.corpus_documents()
-        idf = None
+        corpus = None
         if documents >= CORPUS_MIN_DOCUMENTS:
-            idf = corpus_idf(self.term_frequencies(extraction.terms), documents)
-        return rank_keywords(extraction.terms, idf)
+            corpus = corpus_idf(self.term_frequencies(wanted), documents)
+        default = None
+        ranked = []
+        for extraction in extractions:
+            if extraction.keywords or not extraction.terms:
+                ranked.append(extraction.keywords)
+                continue
+            # The report's own terms only: the mean of its IDF values stands in for the others.
+            idf = {t: corpus[t] for t in extraction.terms if t in corpus} if corpus else None
+            if not idf and default is None:
+                default = default_idf(wanted)
+            ranked.append(rank_keywords(extraction.terms, idf, default=default))
+        return ranked
 
     def _insert_log(self, entry: IngestLogEntry) -> None:
         self.conn.execute(
@@ -361,7 +376,8 @@ class Store:
             for s in extraction.sentences
         ])
         sentence_ids = {(r["report_id"], r["seq"]): r["id"] for r in sentences}
-        for report_id, (report, extraction) in zip(report_ids, reports):
+        keywords = self._keywords([extraction for _, extraction in reports])
+        for report_id, (report, extraction), ranked in zip(report_ids, reports, keywords):
             for fact in extraction.facts:
                 row = {"report_id": report_id, "sentence_id": sentence_ids.get((report_id, fact.sentence_seq)),
                        **fact.model_dump(exclude={"sentence_seq"})}
@@ -378,7 +394,7 @@ class Store:
             children["people"] += [
                 {"report_id": report_id, **p.model_dump()} for p in _merge_people(report.people, extraction.people)
             ]
-            children["keywords"] += [{"report_id": report_id, **k.model_dump()} for k in self._keywords(extraction)]
+            children["keywords"] += [{"report_id": report_id, **k.model_dump()} for k in ranked]
         self._insert_many("sections", sections)
         self._insert_many("sentences", sentences)
         facts = ids.give("facts", children["facts"])

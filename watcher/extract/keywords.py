@@ -70,14 +70,18 @@ def corpus_idf(frequencies: Mapping[str, int], documents: int) -> dict[str, floa
     return {term: math.log(documents / (1 + n)) + 1 for term, n in frequencies.items()}
 
 
-def rank_keywords(terms: Mapping[str, int], idf: Mapping[str, float] | None = None, top: int = TOP) -> list[Keyword]:
-    """The ``top`` terms by TF-IDF; with no ``idf``, jieba's bundled table."""
+def rank_keywords(
+    terms: Mapping[str, int], idf: Mapping[str, float] | None = None, top: int = TOP,
+    default: tuple[Mapping[str, float], float] | None = None,
+) -> list[Keyword]:
+    """The ``top`` terms by TF-IDF; with no ``idf``, jieba's bundled table (``default``: what
+    ``default_idf`` gave for these terms or more, so several reports share one reading)."""
     if not terms:
         return []
     if idf:
         table, fallback = idf, sum(idf.values()) / len(idf)
     else:
-        table, fallback = default_idf(terms)
+        table, fallback = default or default_idf(terms)
     total = sum(terms.values())
     weights = {term: count / total * table.get(term, fallback) for term, count in terms.items()}
     ranked = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:top]
