@@ -142,8 +142,11 @@ class Store:
         reports: list[tuple[Report, Extraction]],
         log: IngestLogEntry,
         replaces: list[str] = (),
+        index: dict[str, list[tuple]] | None = None,
     ) -> None:
-        """Store a document with its reports (replacing older versions) and its log row, atomically."""
+        """Store a document with its reports (replacing older versions) and its log row, atomically.
+        ``index``: the search rows built by the prepare step (``search.index_tokens``); without
+        it they are built here."""
         with self._transaction():
             for old in replaces:
                 self._delete_document(old)
@@ -164,17 +167,17 @@ class Store:
             self._count_terms(reports, +1)
             indexed = self._insert_reports(document.id, reports, Ids(self.conn))
             for table, rows in indexed.items():
-                add_to_index(self.conn, table, rows)
+                add_to_index(self.conn, table, rows, index[table] if index else None)
             self._insert_log(log)
 
     def replace_reports(
         self, document_id: str, reports: list[tuple[Report, Extraction]], extractor_version: str,
-        converted: dict | None = None,
+        converted: dict | None = None, index: dict[str, list[tuple]] | None = None,
     ) -> None:
         """Re-derive one document's rows from its stored text (after an extractor or vocabulary
         change). Rows that come out the same keep their ids; unchanged text is not re-indexed.
         ``converted`` holds documents columns (text, format, converter …) from converting the
-        original again; its text replaces the stored one."""
+        original again; its text replaces the stored one. ``index`` as for ``save``."""
         with self._transaction():
             text = converted["text"] if converted else self.document_text(document_id)
             if converted:
@@ -192,7 +195,11 @@ class Store:
             for table in SEARCH_INDEXES:
                 old, new = set(before[table]), set(after[table])
                 remove_from_index(self.conn, table, [row for row in before[table] if row not in new])
-                add_to_index(self.conn, table, [row for row in after[table] if row not in old])
+                fresh = [i for i, row in enumerate(after[table]) if row not in old]
+                add_to_index(
+                    self.conn, table, [after[table][i] for i in fresh],
+                    [index[table][i] for i in fresh] if index else None,
+                )
             outside = between(text or "", [(r.start, r.end, r.text) for r, _ in reports])
             self.conn.execute(
                 "UPDATE documents SET extractor_version = ?, text = ?, text_outside_reports = ? WHERE id = ?",
