@@ -1,4 +1,5 @@
 import sqlite3
+import time
 
 import pytest
 
@@ -205,3 +206,39 @@ def test_the_search_index_follows_replacements_and_rederiving(store, tmp_path):
         assert integrity.execute(
             f"select count(*) from {table}_fts where {table}_fts match '\"会\"*' and rowid not in (select id from {table})"
         ).fetchone() == (0,)
+
+
+GROWTH_BOUND = 7.0  # linear growth measures about 4 per 4x; quadratic would be 16
+
+
+@pytest.mark.slow
+def test_a_large_document_is_stored_in_time_that_grows_with_its_size(tmp_path):
+    """A document of many reports (a year's newspaper pages in one file) stores in CPU time
+    that grows linearly with its size and stays below the time it took to read it (its keywords
+    once read jieba's IDF table per report: a 1.5 MB file took minutes). CPU time of this
+    process, so other processes on the machine do not count. Figures: benchmarks/large_document.py."""
+    from conftest import fixture_reports
+    from variants import long_report
+    from watcher.extract.keywords import default_idf
+    from watcher.prepare import Job, prepare
+
+    vocabulary = Vocabulary.load()
+    prepare(Job("warm", "warm.txt", text="区人大常委会召开常委会会议3次。"), vocabulary)
+    default_idf(["代表"])  # the table's median, computed once per process
+    times = {}
+    for megabytes in (0.1, 0.4):
+        text = long_report(fixture_reports(), megabytes)
+        started = time.process_time()
+        prepared = prepare(Job("big", "big.txt", text=text), vocabulary)
+        reading = time.process_time() - started
+        store = Store(tmp_path / f"{megabytes}.db")
+        sha = "b" * 64
+        big = document(sha, "big.txt").model_copy(update={"text": text, "size": len(text.encode())})
+        started = time.process_time()
+        store.save(big, prepared.reports, log(sha), index=prepared.index)
+        times[megabytes] = time.process_time() - started, reading
+        assert store.report_count() == len(prepared.reports) > 30
+        store.close()
+    (small, _), (large, reading) = times[0.1], times[0.4]
+    assert large / max(small, 0.02) < GROWTH_BOUND
+    assert large < reading, f"storing took {large:.2f} s, reading {reading:.2f} s"

@@ -203,7 +203,10 @@ class Ingestor:
         except OSError as error:  # never the file's fault: retried, not quarantined
             raise EnvironmentFault(f"could not keep the original in {self.originals.folder}: {describe(error)}") from error
         try:
-            self.store.save(document, outcome.reports, self._entry(taken, status, detail), replaces=replaces)
+            self.store.save(
+                document, outcome.reports, self._entry(taken, status, detail), replaces=replaces,
+                index=outcome.index or None,
+            )
         except sqlite3.Error as error:  # rolled back to the file's savepoint: nothing of it is stored
             if is_environmental(error):
                 raise
@@ -248,7 +251,8 @@ class Ingestor:
                         continue
                     converted = outcome.conversion and {"text": outcome.text, "encoding": outcome.encoding, **outcome.conversion}
                     self.store.replace_reports(
-                        document_id, outcome.reports, outcome.extractor_version, converted=converted
+                        document_id, outcome.reports, outcome.extractor_version, converted=converted,
+                        index=outcome.index or None,
                     )
                     done += 1
             if meter is not None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from schema.models import Extraction, Report
 from schema.vocabulary import Vocabulary, _fingerprint
 from watcher.pipeline import ConversionError, extract_reports, extractor_version, read_document
+from watcher.search import index_tokens
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Prepared:
     extractor_version: str = ""
     seconds: float = 0.0
     conversion: dict = field(default_factory=dict)  # format, converter … (documents columns)
+    index: dict = field(default_factory=dict)  # the search indexes' bigrams (search.index_tokens)
 
 
 class PrepareError(Exception):
@@ -65,10 +67,11 @@ def prepare(job: Job, vocabulary: Vocabulary) -> Prepared:
         raise
     except Exception as error:  # an extractor bug fails this file, never the service
         raise PrepareError(f"could not extract records: {type(error).__name__}: {error}") from error
+    index = index_tokens(reports)
     return Prepared(
         key=job.key, text=text, encoding=encoding, reports=reports,
         extractor_version=extractor_version(vocabulary), seconds=time.perf_counter() - clock,
-        conversion=conversion,
+        conversion=conversion, index=index,
     )
 
 

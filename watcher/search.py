@@ -124,12 +124,35 @@ def _index_rows(rows: Iterable[Sequence]) -> list[tuple]:
     return [(row[0], *(bigrams(value) for value in row[1:])) for row in rows]
 
 
-def add_to_index(conn: sqlite3.Connection, table: str, rows: Iterable[Sequence]) -> None:
-    """Index ``rows`` of (id, *values of the indexed columns)."""
+def index_tokens(reports) -> dict[str, list[tuple[str, ...]]]:
+    """What the indexes will hold for a document's ``(Report, Extraction)`` pairs, without ids:
+    per table, one tuple of bigram strings per row, in the order the store writes the rows.
+    Pure, so the prepare step builds it and the writer only inserts."""
+    return {
+        "reports": [(bigrams(report.title), bigrams(report.text)) for report, _ in reports],
+        "sentences": [(bigrams(s.text),) for _, extraction in reports for s in extraction.sentences],
+        "facts": [
+            (bigrams(f.subject), bigrams(clause(report.text, f.start, f.end)))
+            for report, extraction in reports for f in extraction.facts
+        ],
+    }
+
+
+def add_to_index(
+    conn: sqlite3.Connection, table: str, rows: Iterable[Sequence], tokens: Sequence[tuple] | None = None
+) -> None:
+    """Index ``rows`` of (id, *values of the indexed columns); ``tokens``, when given, are those
+    values' bigrams already built (``index_tokens``), one tuple per row."""
     columns = SEARCH_INDEXES[table]
+    if tokens is None:
+        values = _index_rows(rows)
+    else:
+        rows = list(rows)
+        if len(tokens) != len(rows):
+            raise ValueError(f"{len(tokens)} prepared index rows for {len(rows)} rows of {table}")
+        values = [(row[0], *bigram_strings) for row, bigram_strings in zip(rows, tokens)]
     conn.executemany(
-        f"INSERT INTO {table}_fts (rowid, {', '.join(columns)}) VALUES (?{', ?' * len(columns)})",
-        _index_rows(rows),
+        f"INSERT INTO {table}_fts (rowid, {', '.join(columns)}) VALUES (?{', ?' * len(columns)})", values
     )
 
 

@@ -21,7 +21,7 @@ from schema.models import Document, Extraction, IngestLogEntry, Report
 from schema.tables import SEARCH_INDEXES, migrate
 from schema.vocabulary import Vocabulary
 from watcher import corrections, dedupe
-from watcher.extract.keywords import CORPUS_MIN_DOCUMENTS, corpus_idf, rank_keywords
+from watcher.extract.keywords import CORPUS_MIN_DOCUMENTS, corpus_idf, default_idf, rank_keywords
 from watcher.ids import Ids
 from watcher.search import add_to_index, clause, indexed_rows, remove_from_index
 from watcher.texts import between, whole
@@ -143,8 +143,11 @@ class Store:
         reports: list[tuple[Report, Extraction]],
         log: IngestLogEntry,
         replaces: list[str] = (),
+        index: dict[str, list[tuple]] | None = None,
     ) -> None:
-        """Store a document with its reports (replacing older versions) and its log row, atomically."""
+        """Store a document with its reports (replacing older versions) and its log row, atomically.
+        ``index``: the search rows built by the prepare step (``search.index_tokens``); without
+        it they are built here."""
         with self._transaction():
             for old in replaces:
                 self._delete_document(old)
@@ -166,18 +169,18 @@ class Store:
             self._count_terms(reports, +1)
             indexed = self._insert_reports(document.id, reports, Ids(self.conn))
             for table, rows in indexed.items():
-                add_to_index(self.conn, table, rows)
+                add_to_index(self.conn, table, rows, index[table] if index else None)
             corrections.apply(self.conn, document.id, document.extractor_version)
             self._insert_log(log)
 
     def replace_reports(
         self, document_id: str, reports: list[tuple[Report, Extraction]], extractor_version: str,
-        converted: dict | None = None,
+        converted: dict | None = None, index: dict[str, list[tuple]] | None = None,
     ) -> None:
         """Re-derive one document's rows from its stored text (after an extractor or vocabulary
         change). Rows that come out the same keep their ids; unchanged text is not re-indexed.
         ``converted`` holds documents columns (text, format, converter …) from converting the
-        original again; its text replaces the stored one."""
+        original again; its text replaces the stored one. ``index`` as for ``save``."""
         with self._transaction():
             text = converted["text"] if converted else self.document_text(document_id)
             if converted:
@@ -195,7 +198,11 @@ class Store:
             for table in SEARCH_INDEXES:
                 old, new = set(before[table]), set(after[table])
                 remove_from_index(self.conn, table, [row for row in before[table] if row not in new])
-                add_to_index(self.conn, table, [row for row in after[table] if row not in old])
+                fresh = [i for i, row in enumerate(after[table]) if row not in old]
+                add_to_index(
+                    self.conn, table, [after[table][i] for i in fresh],
+                    [index[table][i] for i in fresh] if index else None,
+                )
             outside = between(text or "", [(r.start, r.end, r.text) for r, _ in reports])
             self.conn.execute(
                 "UPDATE documents SET extractor_version = ?, text = ?, text_outside_reports = ? WHERE id = ?",
@@ -302,14 +309,29 @@ class Store:
             )
         self._set_state("documents", max(0, self.corpus_documents() + change))
 
-    def _keywords(self, extraction: Extraction):
-        if extraction.keywords or not extraction.terms:
-            return extraction.keywords
+    def _keywords(self, extractions: list[Extraction]) -> list[list]:
+        """Each report's keywords, ranked against an IDF table looked up once for the whole
+        document (a document can hold a thousand reports)."""
+        unranked = [e.terms for e in extractions if not e.keywords and e.terms]
+        if not unranked:
+            return [e.keywords for e in extractions]
+        wanted = set().union(*unranked)
         documents = self.corpus_documents()
-        idf = None
+        corpus = None
         if documents >= CORPUS_MIN_DOCUMENTS:
-            idf = corpus_idf(self.term_frequencies(extraction.terms), documents)
-        return rank_keywords(extraction.terms, idf)
+            corpus = corpus_idf(self.term_frequencies(wanted), documents)
+        default = None
+        ranked = []
+        for extraction in extractions:
+            if extraction.keywords or not extraction.terms:
+                ranked.append(extraction.keywords)
+                continue
+            # The report's own terms only: the mean of its IDF values stands in for the others.
+            idf = {t: corpus[t] for t in extraction.terms if t in corpus} if corpus else None
+            if not idf and default is None:
+                default = default_idf(wanted)
+            ranked.append(rank_keywords(extraction.terms, idf, default=default))
+        return ranked
 
     def _insert_log(self, entry: IngestLogEntry) -> None:
         self.conn.execute(
@@ -366,7 +388,8 @@ class Store:
             for s in extraction.sentences
         ])
         sentence_ids = {(r["report_id"], r["seq"]): r["id"] for r in sentences}
-        for report_id, (report, extraction) in zip(report_ids, reports):
+        keywords = self._keywords([extraction for _, extraction in reports])
+        for report_id, (report, extraction), ranked in zip(report_ids, reports, keywords):
             for fact in extraction.facts:
                 row = {"report_id": report_id, "sentence_id": sentence_ids.get((report_id, fact.sentence_seq)),
                        **fact.model_dump(exclude={"sentence_seq"})}
@@ -383,7 +406,7 @@ class Store:
             children["people"] += [
                 {"report_id": report_id, **p.model_dump()} for p in _merge_people(report.people, extraction.people)
             ]
-            children["keywords"] += [{"report_id": report_id, **k.model_dump()} for k in self._keywords(extraction)]
+            children["keywords"] += [{"report_id": report_id, **k.model_dump()} for k in ranked]
         self._insert_many("sections", sections)
         self._insert_many("sentences", sentences)
         facts = ids.give("facts", children["facts"])
