@@ -40,28 +40,28 @@ async def _page(datasette, request, template: str, context: dict) -> Response:
     return Response.html(html)
 
 
-async def report(datasette, request):
-    report_id = tilde_decode(request.url_vars["id"])  # a number today; any stable id works
-    data = await _database(datasette).execute_fn(lambda conn: queries.report_page(conn, report_id))
+async def _detail(datasette, request, var, page, template, missing):
+    """A page about one thing named in the URL: its rows, or a 404 that says what was asked for."""
+    value = tilde_decode(request.url_vars[var])
+    data = await _database(datasette).execute_fn(lambda conn: page(conn, value))
     if data is None:
-        raise NotFound(f"No report {report_id}")
-    return await _page(datasette, request, "site_report.html", data)
+        raise NotFound(missing.format(value))
+    return await _page(datasette, request, template, data)
+
+
+async def report(datasette, request):
+    # a number today; any stable id works
+    return await _detail(datasette, request, "id", queries.report_page, "site_report.html", "No report {}")
 
 
 async def place(datasette, request):
-    name = tilde_decode(request.url_vars["name"])
-    data = await _database(datasette).execute_fn(lambda conn: queries.place_page(conn, name))
-    if data is None:
-        raise NotFound(f"No report names the place {name}")
-    return await _page(datasette, request, "site_place.html", data)
+    return await _detail(
+        datasette, request, "name", queries.place_page, "site_place.html", "No report names the place {}"
+    )
 
 
 async def indicator(datasette, request):
-    key = tilde_decode(request.url_vars["key"])
-    data = await _database(datasette).execute_fn(lambda conn: queries.indicator_page(conn, key))
-    if data is None:
-        raise NotFound(f"No indicator {key}")
-    return await _page(datasette, request, "site_indicator.html", data)
+    return await _detail(datasette, request, "key", queries.indicator_page, "site_indicator.html", "No indicator {}")
 
 
 async def indicators(datasette, request):
