@@ -15,10 +15,9 @@ line that runs to the full width without ending a sentence continues in the next
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from pathlib import Path
 
 from schema.vocabulary import default_vocabulary
+from watcher.simplify import simplified
 
 SENTENCE_END = "。！？；…!?;"
 CLOSERS = "”’」』）)》】\"'"
@@ -96,8 +95,7 @@ def reading_copy(text: str) -> str:
     """A Simplified copy with digit years (二〇二三年 → 2023年, ２０２３ → 2023), for reading
     metadata; it may differ in length from the text, so no offset is taken from it."""
     text = text.translate(FULLWIDTH_DIGITS)
-    if not _traditional().isdisjoint(text):
-        text = _simplifier().convert(text)
+    text = simplified(text)
     text = CHINESE_YEAR.sub(lambda m: m.group().translate(CHINESE_DIGITS), text)
     return CHINESE_DATE.sub(lambda m: f"{m.group(1)}{_small_number(m.group(2))}月{_small_number(m.group(3))}日", text)
 
@@ -109,23 +107,6 @@ def _small_number(numeral: str) -> int:
     if "十" in numeral:
         value += 10 * int(tens.translate(CHINESE_DIGITS) or 1)
     return value
-
-
-@lru_cache(maxsize=1)
-def _traditional() -> frozenset[str]:
-    """Characters t2s rewrites: conversion, the slow part of reading, runs only on text with one."""
-    import opencc
-
-    table = Path(opencc.__file__).with_name("dictionary") / "TSCharacters.txt"
-    rows = (line.split("\t", 1) for line in table.read_text(encoding="utf-8").splitlines() if "\t" in line)
-    return frozenset(key for key, values in rows if len(key) == 1 and key not in values.split())
-
-
-@lru_cache(maxsize=1)
-def _simplifier():
-    from opencc import OpenCC
-
-    return OpenCC("t2s")
 
 
 def _clean_line(line: str) -> str:

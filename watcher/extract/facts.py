@@ -15,12 +15,12 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import get_args
 
 from schema.models import Fact, OrganKind, Sentence
 from schema.vocabulary import Vocabulary
 from watcher.extract.numbers import CHINESE_NUMERAL, Quantity, find_quantities
+from watcher.simplify import simplified as to_simplified
 
 CLAUSE_BREAK = "，,；;：:。！？!?\n"
 ITEM_BREAK = CLAUSE_BREAK + "、"
@@ -120,29 +120,9 @@ def _rules(vocabulary: Vocabulary) -> _Rules:
     return _Rules(tuple(patterns), tuple(words), activities, group_of, by_unit, any_unit)
 
 
-@lru_cache(maxsize=1)
-def _converter():
-    from opencc import OpenCC
-
-    return OpenCC("t2s")
-
-
-@lru_cache(maxsize=1)
-def _traditional_characters() -> frozenset[str]:
-    """Characters OpenCC's t2s table changes, to skip the (slow) conversion when there are none."""
-    import opencc
-
-    table = Path(opencc.__file__).with_name("dictionary") / "TSCharacters.txt"
-    lines = table.read_text(encoding="utf-8").splitlines()
-    pairs = (line.split("\t", 1) for line in lines if "\t" in line)
-    return frozenset(key for key, values in pairs if len(key) == 1 and key not in values.split())
-
-
 def simplified(text: str) -> str:
     """A Simplified copy for matching, or the text itself when conversion would move offsets."""
-    if _traditional_characters().isdisjoint(text):
-        return text
-    converted = _converter().convert(text)
+    converted = to_simplified(text)
     return converted if len(converted) == len(text) else text
 
 
