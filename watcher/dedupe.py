@@ -22,7 +22,6 @@ import sqlite3
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash
 
 from schema.models import Report, Signature
 from watcher.extract.facts import simplified
@@ -43,24 +42,70 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 
 @lru_cache(maxsize=1)
-def _permutations():
-    return MinHash(num_perm=NUM_PERM, seed=SEED).permutations
+def _hash_parameters() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fixed by SEED: one odd multiplier per shingle position, and the permutations' a (odd) and b."""
+    gen = np.random.RandomState(SEED)
+    positions = gen.randint(0, 1 << 62, SHINGLE, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint64).astype(np.uint32)
+    return positions, a, b
+
+
+def compact(text: str) -> str:
+    """The Simplified text's letters, digits and CJK characters, so a Traditional-character copy
+    matches its original."""
+    return _NOT_WORD.sub("", simplified(text))
 
 
 def shingles(text: str) -> set[str]:
-    """Shingles of the Simplified text, so a Traditional-character copy matches its original."""
-    compact = _NOT_WORD.sub("", simplified(text))
-    if len(compact) < SHINGLE:
-        return {compact} if compact else set()
-    return {compact[i : i + SHINGLE] for i in range(len(compact) - SHINGLE + 1)}
+    letters = compact(text)
+    if len(letters) < SHINGLE:
+        return {letters} if letters else set()
+    return {letters[i : i + SHINGLE] for i in range(len(letters) - SHINGLE + 1)}
 
 
-def signature(text: str) -> Signature:
-    """The report's similarity signature: a function of its text alone (prepare side)."""
-    found = shingles(text)
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_permutations(), scheme="affine32")
-    minhash.update_batch([s.encode("utf-8") for s in found])
-    return Signature(shingles=len(found), minhash=[int(v) for v in minhash.hashvalues])
+def _fmix64(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finalizer: every input bit moves every output bit."""
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xFF51AFD7ED558CCD)
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xC4CEB9FE1A85EC53)
+    h ^= h >> np.uint64(33)
+    return h
+
+
+def shingle_hashes(text: str) -> np.ndarray:
+    """A 64-bit hash of each distinct shingle, sorted: the code points of the shingle's five
+    characters times fixed odd multipliers, summed (mod 2^64) and mixed. Computed over the whole
+    text at once rather than shingle by shingle; two shingles share a hash with odds of 2^-64."""
+    points = np.frombuffer(compact(text).encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    if len(points) == 0:
+        return np.empty(0, dtype=np.uint64)
+    if len(points) < SHINGLE:  # one shingle, the whole text (code point 0 is never a letter)
+        points = np.concatenate([points, np.zeros(SHINGLE - len(points), dtype=np.uint64)])
+    multipliers = _hash_parameters()[0]
+    count = len(points) - SHINGLE + 1
+    h = points[:count] * multipliers[0]
+    for k in range(1, SHINGLE):
+        h += points[k : k + count] * multipliers[k]
+    return np.unique(_fmix64(h))
+
+
+def signature(text: str, block: int = 4096) -> Signature:
+    """The report's similarity signature: a function of its text alone (prepare side).
+
+    MinHash with affine permutations of 32 bits (a·h + b mod 2^32, ``a`` odd, so each is a
+    bijection) over the top 32 bits of each shingle's hash, taken ``block`` shingles at a time
+    to bound memory on long reports."""
+    hashes = shingle_hashes(text)
+    _, a, b = _hash_parameters()
+    minimum = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+    top = (hashes >> np.uint64(32)).astype(np.uint32)
+    for start in range(0, len(top), block):
+        values = top[start : start + block, None] * a
+        values += b
+        np.minimum(minimum, values.min(axis=0), out=minimum)
+    return Signature(shingles=len(hashes), minhash=minimum.tolist())
 
 
 def band_keys(sig: Signature) -> list[int]:

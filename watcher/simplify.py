@@ -36,23 +36,14 @@ def traditional_characters() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _traditional_pattern() -> re.Pattern:
-    return re.compile(_character_class(traditional_characters()))
-
-
-@lru_cache(maxsize=1)
-def _trigger() -> re.Pattern:
+def _triggers() -> tuple[frozenset[str], re.Pattern]:
     """What makes t2s change a clause: a character it maps elsewhere, or a phrase it rewrites."""
-    characters = {key for key, value in _table("TSCharacters.txt").items() if value != key}
+    characters = frozenset(key for key, value in _table("TSCharacters.txt").items() if value != key)
     phrases = sorted(
         (key for key, value in _table("TSPhrases.txt").items() if value != key and characters.isdisjoint(key)),
         key=len, reverse=True,
     )
-    return re.compile("|".join([_character_class(characters), *map(re.escape, phrases)]))
-
-
-def _character_class(characters) -> str:
-    return "[" + "".join(re.escape(c) for c in sorted(characters)) + "]"
+    return characters, re.compile("|".join(map(re.escape, phrases)))
 
 
 @lru_cache(maxsize=1)
@@ -63,15 +54,15 @@ def _converter():
 
 
 def is_simplified(text: str) -> bool:
-    return _traditional_pattern().search(text) is None
+    return traditional_characters().isdisjoint(text)
 
 
 def t2s(text: str) -> str:
     """OpenCC t2s of ``text``, clause by clause where a clause holds something t2s changes."""
-    converter, trigger = _converter(), _trigger()
+    converter, (characters, phrases) = _converter(), _triggers()
     pieces = converter.split_chars_re.split(text)
     for i in range(0, len(pieces), 2):  # clauses at even places, their separators between
-        if trigger.search(pieces[i]):
+        if not characters.isdisjoint(pieces[i]) or phrases.search(pieces[i]):
             pieces[i] = converter.convert(pieces[i])
     return "".join(pieces)
 

@@ -11,7 +11,7 @@ from watcher.extract.people import extract_people
 from watcher.extract.phrases import extract_phrases
 from watcher.extract.sections import split_sections, split_sentences
 
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"  # 3: MinHash signatures hashed with numpy (dedupe.shingle_hashes)
 
 
 def extract(
