@@ -18,38 +18,38 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
+from operator import add
 from pathlib import Path
 
 from schema.tables import SEARCH_INDEXES
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-TOKEN = re.compile(rf"[{HAN}]+|[0-9０-９]|[^\W\d_{HAN}]+", re.UNICODE)
+# One group per kind of piece (Han run, digit, other word), so the kind is known without a test.
+TOKEN = re.compile(rf"([{HAN}]+)|([0-9０-９])|([^\W\d_{HAN}]+)", re.UNICODE)
+DIGITS = {d: str(int(d)) for d in "0123456789０１２３４５６７８９"}
 QUOTE = '"'
 
 
 def _pieces(text: str) -> list[tuple[str, str]]:
     """(kind, piece) for each Han run, digit and other word in order."""
-    out = []
-    for match in TOKEN.finditer(text):
-        piece = match.group()
-        if re.match(rf"[{HAN}]", piece):
-            out.append(("han", piece))
-        elif piece.isdigit():
-            out.append(("digit", str(int(piece)) if piece.isdecimal() else piece))
-        else:
-            out.append(("word", piece.lower()))
-    return out
+    return [
+        ("han", han) if han else ("digit", DIGITS[digit]) if digit
+        else ("digit", word) if word.isdigit() else ("word", word.lower())  # ² and the like are digits
+        for han, digit, word in TOKEN.findall(text)
+    ]
 
 
 def bigrams(text: str | None) -> str:
     """The indexable form of ``text``: Han bigrams plus each run's last character, digits one by one."""
     tokens: list[str] = []
-    for kind, piece in _pieces(text or ""):
-        if kind == "han":
-            tokens.extend(piece[i : i + 2] for i in range(len(piece) - 1))
-            tokens.append(piece[-1])
+    append = tokens.append
+    for han, digit, word in TOKEN.findall(text or ""):
+        if han:
+            if len(han) > 1:
+                append(" ".join(map(add, han, han[1:])))
+            append(han[-1])
         else:
-            tokens.append(piece)
+            append(DIGITS[digit] if digit else word.lower())
     return " ".join(tokens)
 
 
