@@ -175,3 +175,11 @@ async def test_report_page_names_the_canonical_report_and_facts_show_provenance(
     assert f'href="/-/report/{canonical}"' in page and "Copy of" in page
     page = (await datasette.client.get(f"/-/report/{canonical}")).text
     assert "Copy of" not in page and page.count('class="provenance"') > 5
+
+
+def test_signature_counts_the_distinct_shingles_of_any_length_of_text():
+    for text in (original_text(), excerpt(), "人大", "", "，。"):
+        sig = dedupe.signature(text)
+        assert sig.shingles == len(dedupe.shingles(text))
+        assert len(sig.minhash) == dedupe.NUM_PERM
+    assert dedupe.signature("人大") != dedupe.signature("人大代表")

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pydantic import BaseModel
 
 from schema.vocabulary import PlaceRules
+from watcher.alternation import longest_first
 
 # Suffixes that may be dropped in running text: 青海省 → 青海, 西宁市 → 西宁.
 PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市")
@@ -62,14 +63,12 @@ class PlaceIndex:
         for division in extra:
             self._add_county(division) if division.level == "county" else self._add(division)
         self.longest = max(len(n) for n in self.by_name)
-        self._names = re.compile("|".join(sorted(map(re.escape, self.by_name), key=len, reverse=True)))
-        self._shorts = re.compile("|".join(sorted(map(re.escape, self.short), key=len, reverse=True)))
-        self._mentionable = re.compile(
-            "|".join(sorted(map(re.escape, {*self.by_name, *self.short}), key=len, reverse=True))
-        )
+        self._names = re.compile(longest_first(self.by_name))
+        self._shorts = re.compile(longest_first(self.short))
+        self._mentionable = re.compile(longest_first({*self.by_name, *self.short}))
         unique = {k: v for k, v in self.county_short.items() if v and k not in self.by_name and k not in self.short}
         self.county_short = unique
-        self.county_shorts = re.compile("|".join(sorted(map(re.escape, unique), key=len, reverse=True)))
+        self.county_shorts = re.compile(longest_first(unique))
 
     def _add(self, division: Division) -> None:
         self.by_name[division.name].append(division)
