@@ -92,12 +92,11 @@ def term_counts(text: str, vocabulary: Vocabulary) -> dict[str, int]:
     """Candidate keyword terms of ``text`` with their counts: Han words of two characters or
     more that are not stopwords."""
     tokens = cached_segmenter(vocabulary.userdict).cut(text)
-    return dict(
-        Counter(
-            t for t in tokens
-            if len(t) >= 2 and HAN.search(t) and t not in vocabulary.stopwords and not t[0].isdigit()
-        )
-    )
+    counts = Counter(tokens)  # counted first, then each distinct word tested once
+    return {
+        t: n for t, n in counts.items()
+        if len(t) >= 2 and HAN.search(t) and t not in vocabulary.stopwords and not t[0].isdigit()
+    }
 
 
 def corpus_idf(frequencies: Mapping[str, int], documents: int) -> dict[str, float]:

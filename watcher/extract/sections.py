@@ -16,6 +16,8 @@ from watcher.normalize import BYLINE, NUMBERED_HEADING, paragraphs
 SENTENCE_END = "。！？；!?;"
 OPENERS = {"“": "”", "《": "》", "（": "）", "(": ")", "‘": "’", "「": "」"}
 CLOSERS = set(OPENERS.values())
+# The only characters that move sentence splitting: the rest of a paragraph is skipped over.
+MARKS = re.compile("[" + re.escape("".join(OPENERS) + "".join(CLOSERS) + SENTENCE_END) + "]")
 RUN_IN_HEAD = re.compile(r"^([^。！？；，,\n]{2,14}[。！？]|[^。！？；，,\n]{2,8}[，,][^。！？；，,\n]{2,10}[。！？])(?=\S)")
 PHOTO_CREDIT = re.compile(r"^[（(]?(图片|照片|图)由.{1,30}提供[)）]?$")
 HEADING_MAX = 40
@@ -106,7 +108,8 @@ def _sentence_spans(text: str, start: int, end: int):
     depth: list[str] = []
     begin = start
     i = start
-    while i < end:
+    while mark := MARKS.search(text, i, end):
+        i = mark.start()
         c = text[i]
         if c in OPENERS:
             depth.append(OPENERS[c])
