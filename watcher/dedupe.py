@@ -78,7 +78,7 @@ def shingle_hashes(text: str) -> np.ndarray:
     """A 64-bit hash of each distinct shingle, sorted: the code points of the shingle's five
     characters times fixed odd multipliers, summed (mod 2^64) and mixed. Computed over the whole
     text at once rather than shingle by shingle; two shingles share a hash with odds of 2^-64."""
-    points = np.frombuffer(compact(text).encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    points = np.frombuffer(compact(text).encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.uint64)
     if len(points) == 0:
         return np.empty(0, dtype=np.uint64)
     if len(points) < SHINGLE:  # one shingle, the whole text (code point 0 is never a letter)
@@ -101,10 +101,11 @@ def signature(text: str, block: int = 4096) -> Signature:
     _, a, b = _hash_parameters()
     minimum = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
     top = (hashes >> np.uint64(32)).astype(np.uint32)
+    a, b = a[:, None], b[:, None]  # a permutation per row: each row's minimum is over contiguous memory
     for start in range(0, len(top), block):
-        values = top[start : start + block, None] * a
+        values = a * top[None, start : start + block]
         values += b
-        np.minimum(minimum, values.min(axis=0), out=minimum)
+        np.minimum(minimum, values.min(axis=1), out=minimum)
     return Signature(shingles=len(hashes), minhash=minimum.tolist())
 
 

@@ -34,6 +34,7 @@ PINYIN_GLOSS = re.compile(
     rf"(?<=[{HAN}])[(（](?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?[{PINYIN_VOWELS}]{{1,3}}(?:ng|n|r)?[)）]"
 )
 FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+FULLWIDTH_DIGIT = re.compile("[０-９]")
 CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九○Ｏ", "0012345678900")
 CHINESE_YEAR = re.compile("[〇零一二三四五六七八九○Ｏ]{4}(?=年)")
 CHINESE_DATE = re.compile("(\\d{4}年)([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
@@ -94,7 +95,8 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 def reading_copy(text: str) -> str:
     """A Simplified copy with digit years (二〇二三年 → 2023年, ２０２３ → 2023), for reading
     metadata; it may differ in length from the text, so no offset is taken from it."""
-    text = text.translate(FULLWIDTH_DIGITS)
+    if FULLWIDTH_DIGIT.search(text):  # translate is slow on Chinese text even with nothing to do
+        text = text.translate(FULLWIDTH_DIGITS)
     text = simplified(text)
     text = CHINESE_YEAR.sub(lambda m: m.group().translate(CHINESE_DIGITS), text)
     return CHINESE_DATE.sub(lambda m: f"{m.group(1)}{_small_number(m.group(2))}月{_small_number(m.group(3))}日", text)

@@ -11,8 +11,11 @@ clause without a trigger can only match entries that map to themselves, so it st
 from __future__ import annotations
 
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
+
+import numpy as np
 
 
 def _table(name: str) -> dict[str, str]:
@@ -53,8 +56,17 @@ def _converter():
     return OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _is_traditional() -> np.ndarray:
+    """``traditional_characters`` as a table by code point: one look-up per character in numpy."""
+    table = np.zeros(sys.maxunicode + 1, dtype=bool)
+    table[[ord(c) for c in traditional_characters()]] = True
+    return table
+
+
 def is_simplified(text: str) -> bool:
-    return traditional_characters().isdisjoint(text)
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    return not _is_traditional()[codes].any()
 
 
 def t2s(text: str) -> str:

@@ -25,6 +25,7 @@ from watcher.simplify import simplified as to_simplified
 CLAUSE_BREAK = "，,；;：:。！？!?\n"
 ITEM_BREAK = CLAUSE_BREAK + "、"
 QUOTES = {"“": "”", "《": "》", "‘": "’", '"': '"', "「": "」", "『": "』"}
+QUOTE_MARKS = re.compile("[" + re.escape("".join(QUOTES) + "".join(QUOTES.values())) + "\n]")  # all else is skipped
 # Words and marks that frame a subject without being part of it, removed whole (计划 keeps its 计).
 EDGE_MARKS = " 、，,；;：:"
 LEADING_WORDS = ("一年来", "全年", "其中", "共计", "累计", "合计", "共", "等", "和", "及", "与")
@@ -303,7 +304,8 @@ def _positions_of(text: str, characters: str) -> list[int]:
 def _excluded_spans(text: str, formulas) -> list[tuple[int, int]]:
     spans = []
     stack: list[tuple[str, int]] = []
-    for i, c in enumerate(text):
+    for mark in QUOTE_MARKS.finditer(text):
+        i, c = mark.start(), mark.group()
         if stack and c == QUOTES[stack[-1][0]]:
             spans.append((stack.pop()[1], i + 1))
         elif c in QUOTES:
