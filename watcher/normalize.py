@@ -39,6 +39,11 @@ CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九○Ｏ", "00123
 CHINESE_YEAR = re.compile("[〇零一二三四五六七八九○Ｏ]{4}(?=年)")
 CHINESE_DATE = re.compile("(\\d{4}年)([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
 SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff]+")
+# Spaces PDF extraction puts inside a number, around it, by punctuation and between characters.
+SPACE_IN_NUMBER = re.compile(r"(?<=\d) (?=\d)")
+SPACE_BY_NUMBER = re.compile(rf"(?<=\d) (?=[{HAN}%％．.])|(?<=[{HAN}]) (?=\d)|(?<=[.．]) (?=\d)")
+SPACE_BY_PUNCTUATION = re.compile(rf" (?=[{CJK_PUNCTUATION}])|(?<=[{CJK_PUNCTUATION}]) ")
+SPACE_IN_WORDS = re.compile(rf"(?<=[{HAN}]) (?=[{HAN}])|(?<=[A-Za-z]) (?=[{HAN}])|(?<=[{HAN}]) (?=[A-Za-z])")
 
 # A single-line block this long that stops mid-sentence was cut by a page break.
 LONG_LINE = 40
@@ -213,11 +218,12 @@ def _tidy_spaces(line: str, heading: bool) -> str:
     numbered = NUMBERED_HEADING.match(line) if heading else None
     if numbered:
         prefix, line = numbered.group(), line[numbered.end() :]
-    line = re.sub(r"(?<=\d) (?=\d)", "", line)
-    line = re.sub(rf"(?<=\d) (?=[{HAN}%％．.])|(?<=[{HAN}]) (?=\d)|(?<=[.．]) (?=\d)", "", line)
-    line = re.sub(rf" (?=[{CJK_PUNCTUATION}])|(?<=[{CJK_PUNCTUATION}]) ", "", line)
-    if not heading:
-        line = re.sub(rf"(?<=[{HAN}]) (?=[{HAN}])|(?<=[A-Za-z]) (?=[{HAN}])|(?<=[{HAN}]) (?=[A-Za-z])", "", line)
+    if " " in line:  # each rule drops a space
+        line = SPACE_IN_NUMBER.sub("", line)
+        line = SPACE_BY_NUMBER.sub("", line)
+        line = SPACE_BY_PUNCTUATION.sub("", line)
+        if not heading:
+            line = SPACE_IN_WORDS.sub("", line)
     return (prefix + line).strip()
 
 
