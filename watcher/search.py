@@ -39,15 +39,20 @@ def _pieces(text: str) -> list[tuple[str, str]]:
     ]
 
 
-def bigrams(text: str | None) -> str:
-    """The indexable form of ``text``: Han bigrams plus each run's last character, digits one by one."""
+def bigrams(text: str | None, runs: dict[str, str] | None = None) -> str:
+    """The indexable form of ``text``: Han bigrams plus each run's last character, digits one by one.
+
+    ``runs`` remembers each Han run's bigrams for the next call: a document's sentences and
+    clauses repeat the runs of its text."""
+    runs = {} if runs is None else runs
     tokens: list[str] = []
     append = tokens.append
     for han, digit, word in TOKEN.findall(text or ""):
         if han:
-            if len(han) > 1:
-                append(" ".join(map(add, han, han[1:])))
-            append(han[-1])
+            pairs = runs.get(han)
+            if pairs is None:
+                pairs = runs[han] = " ".join(map(add, han, han[1:])) + " " + han[-1] if len(han) > 1 else han
+            append(pairs)
         else:
             append(DIGITS[digit] if digit else word.lower())
     return " ".join(tokens)
@@ -128,11 +133,12 @@ def index_tokens(reports) -> dict[str, list[tuple[str, ...]]]:
     """What the indexes will hold for a document's ``(Report, Extraction)`` pairs, without ids:
     per table, one tuple of bigram strings per row, in the order the store writes the rows.
     Pure, so the prepare step builds it and the writer only inserts."""
+    runs: dict[str, str] = {}
     return {
-        "reports": [(bigrams(report.title), bigrams(report.text)) for report, _ in reports],
-        "sentences": [(bigrams(s.text),) for _, extraction in reports for s in extraction.sentences],
+        "reports": [(bigrams(report.title, runs), bigrams(report.text, runs)) for report, _ in reports],
+        "sentences": [(bigrams(s.text, runs),) for _, extraction in reports for s in extraction.sentences],
         "facts": [
-            (bigrams(f.subject), bigrams(clause(report.text, f.start, f.end)))
+            (bigrams(f.subject, runs), bigrams(clause(report.text, f.start, f.end), runs))
             for report, extraction in reports for f in extraction.facts
         ],
     }
