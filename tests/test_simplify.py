@@ -31,3 +31,11 @@ def test_simplified_text_is_returned_as_it_is():
     text = fixture_reports()[0].read_text(encoding="utf-8")
     assert is_simplified(text) and simplified(text) is text
     assert simplified("全區組織代表") == "全区组织代表"
+
+
+def test_clauses_are_cut_where_opencc_cuts_them():
+    from watcher.simplify import _converter, _separators
+
+    pattern = _converter().split_chars_re
+    assert all(len(a) <= 2 for a in pattern.pattern[1:-1].split("|") if a != r"\s+")
+    assert all(pattern.fullmatch(c) for c in _separators())

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from watcher.alternation import longest_first
+
 
 def _table(name: str) -> dict[str, str]:
     """One of OpenCC's dictionaries, each key with the value OpenCC takes (the first)."""
@@ -39,17 +41,6 @@ def traditional_characters() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _triggers() -> tuple[frozenset[str], re.Pattern]:
-    """What makes t2s change a clause: a character it maps elsewhere, or a phrase it rewrites."""
-    characters = frozenset(key for key, value in _table("TSCharacters.txt").items() if value != key)
-    phrases = sorted(
-        (key for key, value in _table("TSPhrases.txt").items() if value != key and characters.isdisjoint(key)),
-        key=len, reverse=True,
-    )
-    return characters, re.compile("|".join(map(re.escape, phrases)))
-
-
-@lru_cache(maxsize=1)
 def _converter():
     from opencc import OpenCC
 
@@ -57,25 +48,66 @@ def _converter():
 
 
 @lru_cache(maxsize=1)
-def _is_traditional() -> np.ndarray:
-    """``traditional_characters`` as a table by code point: one look-up per character in numpy."""
+def _separators() -> frozenset[str]:
+    """The characters OpenCC cuts a text into clauses at, besides white space, read from its own
+    pattern ``(\\s+|-|,|\\.|…)``."""
+    alternatives = _converter().split_chars_re.pattern[1:-1].split("|")
+    return frozenset(a[-1] for a in alternatives if a != r"\s+")
+
+
+@lru_cache(maxsize=1)
+def _clause_end() -> re.Pattern:
+    return re.compile("[" + "".join(map(re.escape, sorted(_separators()))) + r"]|\s")
+
+
+@lru_cache(maxsize=1)
+def _triggers() -> tuple[np.ndarray, re.Pattern]:
+    """What makes t2s change a clause: a character it maps elsewhere (as a table by code point),
+    or a phrase it rewrites that holds no such character."""
+    characters = frozenset(key for key, value in _table("TSCharacters.txt").items() if value != key)
+    phrases = [
+        key for key, value in _table("TSPhrases.txt").items()
+        if value != key and characters.isdisjoint(key) and _separators().isdisjoint(key)
+    ]
+    return _code_point_table(characters), re.compile(longest_first(phrases))
+
+
+def _code_point_table(characters) -> np.ndarray:
+    """One look-up per character in numpy instead of one per character in Python."""
     table = np.zeros(sys.maxunicode + 1, dtype=bool)
-    table[[ord(c) for c in traditional_characters()]] = True
+    table[[ord(c) for c in characters]] = True
     return table
 
 
+@lru_cache(maxsize=1)
+def _is_traditional() -> np.ndarray:
+    return _code_point_table(traditional_characters())
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
 def is_simplified(text: str) -> bool:
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    return not _is_traditional()[codes].any()
+    return not _is_traditional()[_code_points(text)].any()
 
 
 def t2s(text: str) -> str:
-    """OpenCC t2s of ``text``, clause by clause where a clause holds something t2s changes."""
-    converter, (characters, phrases) = _converter(), _triggers()
-    pieces = converter.split_chars_re.split(text)
-    for i in range(0, len(pieces), 2):  # clauses at even places, their separators between
-        if not characters.isdisjoint(pieces[i]) or phrases.search(pieces[i]):
-            pieces[i] = converter.convert(pieces[i])
+    """OpenCC t2s of ``text``, converting only the clauses that hold a trigger."""
+    converter, (changed, phrases), separators = _converter(), _triggers(), _separators()
+    at = np.flatnonzero(changed[_code_points(text)]).tolist() + [m.start() for m in phrases.finditer(text)]
+    pieces, done = [], 0
+    for position in sorted(at):
+        if position < done:
+            continue
+        start = position
+        while start > done and not (text[start - 1] in separators or text[start - 1].isspace()):
+            start -= 1
+        end = _clause_end().search(text, position)
+        end = end.start() if end else len(text)
+        pieces += [text[done:start], converter.convert(text[start:end])]
+        done = end
+    pieces.append(text[done:])
     return "".join(pieces)
 
 
