@@ -63,6 +63,10 @@ class PlaceIndex:
         for division in extra:
             self._add_county(division) if division.level == "county" else self._add(division)
         self.longest = max(len(n) for n in self.by_name)
+        lengths = defaultdict(set)  # by last character: the lengths of the names ending with it
+        for name in self.by_name:
+            lengths[name[-1]].add(len(name))
+        self._lengths_by_last = {last: sorted(found, reverse=True) for last, found in lengths.items()}
         self._names = re.compile(longest_first(self.by_name))
         self._shorts = re.compile(longest_first(self.short))
         self._mentionable = re.compile(longest_first({*self.by_name, *self.short}))
@@ -94,9 +98,8 @@ class PlaceIndex:
 
     def name_before(self, text: str, end: int) -> str | None:
         """The longest full place name ending exactly at ``end`` (as in 城北区|人大常委会)."""
-        for size in range(min(self.longest, end), 1, -1):
-            candidate = text[end - size : end]
-            if candidate in self.by_name:
+        for size in self._lengths_by_last.get(text[end - 1], ()) if end > 0 else ():
+            if 2 <= size <= end and (candidate := text[end - size : end]) in self.by_name:
                 return candidate
         return None
 
