@@ -44,7 +44,7 @@ def decode(data: bytes) -> Decoded:
         if data.startswith(signature):
             raise DecodeError(f"this is binary data, not text: it looks like {kind}")
     text, encoding = _decode(data)
-    if not text.strip():
+    if not text or text.isspace():
         raise DecodeError("the file is empty" if not data else "the file holds no text, only white space")
     sample = text[:SAMPLE]
     rare = set(sample) - _plain()

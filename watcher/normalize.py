@@ -53,7 +53,7 @@ TITLE_BLOCK_MAX = 60
 
 def repair(text: str) -> str:
     text = PINYIN_GLOSS.sub("", text)
-    lines = [_clean_line(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = [line.strip() for line in _clean(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")]
     blocks = _blocks(lines)
     column = _column_width(blocks)
     paragraphs: list[str] = []
@@ -116,8 +116,9 @@ def _small_number(numeral: str) -> int:
     return value
 
 
-def _clean_line(line: str) -> str:
-    return SPACES.sub(" ", line.replace("\x0c", "")).strip()
+def _clean(text: str) -> str:
+    """Form feeds out, each run of spaces one space: over the whole text at once (no run crosses a line)."""
+    return SPACES.sub(" ", text.replace("\x0c", ""))
 
 
 def _blocks(lines: list[str]) -> list[tuple[int, list[str]]]:
