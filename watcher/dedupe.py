@@ -64,6 +64,21 @@ def shingles(text: str) -> set[str]:
     return {letters[i : i + SHINGLE] for i in range(len(letters) - SHINGLE + 1)}
 
 
+@lru_cache(maxsize=1)
+def _is_letter() -> np.ndarray:
+    """What ``_NOT_WORD`` keeps (``str.isalnum``), as a table over the Basic Multilingual Plane."""
+    return np.fromiter((chr(c).isalnum() for c in range(0x10000)), dtype=bool, count=0x10000)
+
+
+def letter_codes(text: str) -> np.ndarray:
+    """The code points of ``compact(text)``, picked out by table rather than by a regex."""
+    codes = np.frombuffer(simplified(text).encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    keep = _is_letter()[np.minimum(codes, 0xFFFF)]
+    for at in np.flatnonzero(codes > 0xFFFF):  # the rare character beyond the table
+        keep[at] = chr(codes[at]).isalnum()
+    return codes[keep]
+
+
 def _fmix64(h: np.ndarray) -> np.ndarray:
     """MurmurHash3's 64-bit finalizer: every input bit moves every output bit."""
     h ^= h >> np.uint64(33)
@@ -78,7 +93,7 @@ def shingle_hashes(text: str) -> np.ndarray:
     """A 64-bit hash of each distinct shingle, sorted: the code points of the shingle's five
     characters times fixed odd multipliers, summed (mod 2^64) and mixed. Computed over the whole
     text at once rather than shingle by shingle; two shingles share a hash with odds of 2^-64."""
-    points = np.frombuffer(compact(text).encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.uint64)
+    points = letter_codes(text).astype(np.uint64)
     if len(points) == 0:
         return np.empty(0, dtype=np.uint64)
     if len(points) < SHINGLE:  # one shingle, the whole text (code point 0 is never a letter)

@@ -134,14 +134,41 @@ def index_tokens(reports) -> dict[str, list[tuple[str, ...]]]:
     per table, one tuple of bigram strings per row, in the order the store writes the rows.
     Pure, so the prepare step builds it and the writer only inserts."""
     runs: dict[str, str] = {}
+    sentences = [[bigrams(s.text, runs) for s in extraction.sentences] for _, extraction in reports]
     return {
-        "reports": [(bigrams(report.title, runs), bigrams(report.text, runs)) for report, _ in reports],
-        "sentences": [(bigrams(s.text, runs),) for _, extraction in reports for s in extraction.sentences],
+        "reports": [
+            (bigrams(report.title, runs), _joined(report.text, extraction.sentences, tokens, runs))
+            for (report, extraction), tokens in zip(reports, sentences)
+        ],
+        "sentences": [(tokens,) for per_report in sentences for tokens in per_report],
         "facts": [
             (bigrams(f.subject, runs), bigrams(clause(report.text, f.start, f.end), runs))
             for report, extraction in reports for f in extraction.facts
         ],
     }
+
+
+# Two characters of one token: a token running across here would be cut.
+_ONE_TOKEN = re.compile(rf"[{HAN}]{{2}}|[^\W\d_{HAN}]{{2}}")
+
+
+def _joined(text: str, sentences, tokens: list[str], runs: dict[str, str]) -> str:
+    """The bigrams of ``text``, put together from its sentences' ``tokens`` when the sentences
+    hold every token of the text whole (the splitter cuts at punctuation and line breaks, so
+    they do); otherwise read from the text."""
+    end = 0
+    for sentence in sentences:
+        start = sentence.start
+        if (
+            start < end or TOKEN.search(text, end, start)
+            or text[start : sentence.end] != sentence.text
+            or _ONE_TOKEN.match(text, start - 1, start + 1) or _ONE_TOKEN.match(text, sentence.end - 1, sentence.end + 1)
+        ):
+            return bigrams(text, runs)
+        end = sentence.end
+    if TOKEN.search(text, end):
+        return bigrams(text, runs)
+    return " ".join(t for t in tokens if t)
 
 
 def add_to_index(
