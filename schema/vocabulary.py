@@ -75,15 +75,29 @@ class OrganRules(BaseModel):
     def session_pattern(self) -> re.Pattern:
         return re.compile(self.session)
 
+    @cached_property
+    def kinds_by_word(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for k in self.kinds:
+            for word in k.words:
+                found.setdefault(word, k.kind)
+        return found
+
     def kind_of(self, word: str) -> str:
-        return next(k.kind for k in self.kinds if word in k.words)
+        return self.kinds_by_word[word] if word in self.kinds_by_word else next(k.kind for k in self.kinds if word in k.words)
 
     def canonical(self, kind: str, word: str | None = None) -> str:
         """How an organ written with ``word`` is stored: the canonical word of the entry naming it."""
         entries = [k for k in self.kinds if k.kind == kind]
         return next((k.canonical for k in entries if word in k.words), entries[0].canonical)
 
+    @cached_property
+    def level_endings(self) -> tuple[str, ...]:
+        return tuple(rule.word for rule in self.level_words)
+
     def level_before(self, text: str, end: int) -> Level | None:
+        if not text.endswith(self.level_endings, 0, end):  # one test for the usual case: none
+            return None
         for rule in self.level_words:
             if text.endswith(rule.word, 0, end):
                 return rule.level

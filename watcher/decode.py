@@ -12,6 +12,7 @@ import unicodedata
 from functools import lru_cache
 from dataclasses import dataclass
 
+import numpy as np
 from charset_normalizer import from_bytes
 
 # What a binary file looks like at its start, to say so in the error.
@@ -47,7 +48,8 @@ def decode(data: bytes) -> Decoded:
     if not text or text.isspace():
         raise DecodeError("the file is empty" if not data else "the file holds no text, only white space")
     sample = text[:SAMPLE]
-    rare = set(sample) - _plain()
+    codes = np.frombuffer(sample.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    rare = {chr(c) for c in np.unique(codes[~_plain()[np.minimum(codes, 0xFFFF)]]).tolist()}
     if "\x00" in text or _share(sample, rare, _is_control) > 0.01:
         raise DecodeError("this is binary data, not text (it holds control characters)")
     if _share(sample, rare, _is_unreadable) > 0.02:
@@ -95,12 +97,16 @@ def _share(sample: str, rare: set[str], predicate) -> float:
 
 
 @lru_cache(maxsize=1)
-def _plain() -> frozenset[str]:
+def _plain() -> np.ndarray:
     """ASCII, CJK punctuation, full-width forms and the common CJK ideographs that are neither
-    control nor unreadable characters: most of any report, and no test needed for them."""
+    control nor unreadable characters (most of any report, so no test is needed for them), as
+    a table over the Basic Multilingual Plane; U+FFFF, where anything beyond it is looked up,
+    is not plain."""
+    table = np.zeros(0x10000, dtype=bool)
     blocks = [(0x20, 0x7F), (0x3000, 0x3040), (0x4E00, 0xA000), (0xFF00, 0xFFF0)]
     candidates = "\n\r\t\x0c" + "".join(chr(c) for start, end in blocks for c in range(start, end))
-    return frozenset(c for c in candidates if not _is_control(c) and not _is_unreadable(c))
+    table[[ord(c) for c in candidates if not _is_control(c) and not _is_unreadable(c)]] = True
+    return table
 
 
 def _is_control(c: str) -> bool:

@@ -89,7 +89,7 @@ def _mentions(text: str, title_end: int, rules: OrganRules, places: PlaceIndex):
         if text.endswith(tuple(rules.not_a_body_before.get(word, ())), 0, match.start()):
             continue  # 县委常委会: the party's body
         after = text[match.end() : match.end() + 8]
-        weak = kind == "congress" and any(after.startswith(w) for w in rules.not_a_body_after)
+        weak = kind == "congress" and after.startswith(tuple(rules.not_a_body_after))
         session = bool(rules.session_pattern.match(after)) and kind in ("congress", "cppcc")
         before = match.start()
         term = TERM.search(text, max(0, before - 5), before)

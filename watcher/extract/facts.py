@@ -302,7 +302,15 @@ def _is_combined(rules: _Rules, subject: str) -> bool:
 def _positions_of(text: str, characters: str) -> list[int]:
     """Where any of ``characters`` stands, found by numpy over the code points."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    return np.flatnonzero(np.isin(codes, [ord(c) for c in characters])).tolist()
+    return np.flatnonzero(_table_of(characters)[np.minimum(codes, 0xFFFF)]).tolist()
+
+
+@lru_cache(maxsize=8)
+def _table_of(characters: str) -> np.ndarray:
+    """``characters`` (of the Basic Multilingual Plane, U+FFFF not among them) by code point."""
+    table = np.zeros(0x10000, dtype=bool)
+    table[[ord(c) for c in characters]] = True
+    return table
 
 
 def _excluded_spans(text: str, formulas) -> list[tuple[int, int]]:
