@@ -157,9 +157,7 @@ class _Positions:
         spans = _merged(_excluded_spans(text, vocabulary.formulas))
         self.excluded_starts = [a for a, _ in spans]
         self.excluded_ends = [b for _, b in spans]
-        self.topics = {
-            word: [m.start() for m in re.finditer(re.escape(word), text)] for word in vocabulary.topics if word
-        }
+        self.topics = {word: [start for start, _ in _occurrences(text, word)] for word in vocabulary.topics if word}
         self.parts = [m.start() for m in re.finditer(PART_MARKER, text)]
         self.full_stops = _positions_of(text, FULL_STOP)
         self.rules = rules
@@ -325,8 +323,18 @@ def _excluded_spans(text: str, formulas) -> list[tuple[int, int]]:
         elif c == "\n":
             stack.clear()  # unbalanced marks never reach past a paragraph
     for formula in formulas:
-        for match in re.finditer(re.escape(formula), text):
-            spans.append(match.span())
+        spans.extend(_occurrences(text, formula))
+    return spans
+
+
+def _occurrences(text: str, word: str) -> list[tuple[int, int]]:
+    """Spans of ``word`` in ``text``, not overlapping, as ``re.finditer`` finds them."""
+    if not word:
+        return [match.span() for match in re.finditer("", text)]
+    spans, at = [], text.find(word)
+    while at >= 0:
+        spans.append((at, at + len(word)))
+        at = text.find(word, at + len(word))
     return spans
 
 

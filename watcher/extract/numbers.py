@@ -106,7 +106,9 @@ def find_quantities(text: str, units: UnitRules | None = None) -> list[Quantity]
         if not math.isfinite(value):
             continue
         start = token.start()
-        before = next((w for w in APPROX_BEFORE if start >= len(w) and text.startswith(w, start - len(w))), "")
+        before = ""
+        if text.endswith(APPROX_BEFORE, 0, start):  # one test for the usual case: none
+            before = next(w for w in APPROX_BEFORE if text.endswith(w, 0, start))
         found.append(
             Quantity(
                 value=value,
