@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from dataclasses import field as _field
 from functools import lru_cache
 from typing import get_args
 
@@ -59,17 +60,28 @@ class _Pattern:
     sentence_not: tuple[str, ...]
     topic: tuple[str, ...]
     organ_kinds: frozenset[str]
+    # the word lists above as "holds any of these words" regexes (None: a list of no words)
+    subject_any: tuple[re.Pattern | None, ...] = _field(init=False, repr=False, compare=False)
+    not_subject_any: re.Pattern | None = _field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "subject_any", tuple(_any_of(group) for group in self.subject))
+        object.__setattr__(self, "not_subject_any", _any_of(self.not_subject))
 
     def matches(self, unit: str, subject: str, sentence_words: frozenset[str], topic: str | None) -> bool:
         return (
             (self.units is None or unit in self.units)
-            and all(any(word in subject for word in group) for group in self.subject)
-            and not any(word in subject for word in self.not_subject)
+            and all(words is not None and words.search(subject) for words in self.subject_any)
+            and not (self.not_subject_any is not None and self.not_subject_any.search(subject))
             and (not self.ends_with or subject.endswith(self.ends_with))
             and (not self.sentence_has or not sentence_words.isdisjoint(self.sentence_has))
             and sentence_words.isdisjoint(self.sentence_not)
             and (not self.topic or topic in self.topic)
         )
+
+
+def _any_of(words) -> re.Pattern | None:
+    return re.compile("|".join(map(re.escape, words))) if words else None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from schema.models import Phrase
 from schema.vocabulary import Vocabulary
 
 QUOTED = re.compile(r"“([^“”\n]{1,40})”|‘([^‘’\n]{1,40})’|\"([^\"\n]{1,40})\"")
+INNER = re.compile(r"‘([^‘’]{2,30})’")  # a quotation inside a quotation
 LONGEST = 30  # longer quotations are speeches, not slogans
 
 
@@ -19,7 +20,7 @@ def extract_phrases(text: str, vocabulary: Vocabulary) -> list[Phrase]:
         phrase = next(g for g in match.groups() if g is not None).strip()
         if 2 <= len(phrase) <= LONGEST:
             counts[phrase] += 1
-        for inner in re.findall(r"‘([^‘’]{2,30})’", phrase):
+        for inner in INNER.findall(phrase):
             counts[inner] += 1
     for formula in vocabulary.formulas:
         unquoted = text.count(formula) - counts.get(formula, 0)
