@@ -244,6 +244,25 @@ def test_a_batch_indexes_exactly_what_it_commits(store, tmp_path):
     assert store.corpus_documents() == 3
     assert store.term_frequencies(["联络站", "常委会会议"]) == {"联络站": 1, "常委会会议": 1}
 
+
+def test_tidy_merges_the_index_and_gives_freed_pages_back(store, tmp_path):
+    from watcher.search import search
+
+    for i in range(60):
+        text = f"第{i}次常委会会议审议代表联络站建设情况的报告。" * 20
+        report = Report(seq=0, title=f"报告{i}", text=text, start=0, end=len(text))
+        with store.batch():
+            store.save(document(f"{i:064x}", f"{i}.txt"), [(report, Extraction())], log(f"{i:064x}"))
+    held = index_contents(store.conn, "reports")
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before = (tmp_path / "r.db").stat().st_size
+    store.tidy()
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert store.conn.execute("PRAGMA freelist_count").fetchone() == (0,)
+    assert (tmp_path / "r.db").stat().st_size < before
+    assert index_contents(store.conn, "reports") == held
+    assert len(search(tmp_path / "r.db", "第59次常委会")) == 1
+
 GROWTH_BOUND = 7.0  # linear growth measures about 4 per 4x; quadratic would be 16
 
 

@@ -38,8 +38,10 @@ class Store:
         # call can commit half of a document behind our back.
         self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self.db = sqlite_utils.Database(self.conn)
-        # Texts of a few kB pack better into 8 kB pages (takes effect only on a new file).
+        # Texts of a few kB pack better into 8 kB pages, and pages the search index frees as it
+        # merges can be given back (``tidy``). Both take effect only on a new file.
         self.conn.execute("PRAGMA page_size = 8192")
+        self.conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA busy_timeout=5000")
@@ -261,6 +263,16 @@ class Store:
                 "unit = excluded.unit, category = excluded.category, description = excluded.description",
                 rows,
             )
+
+    def tidy(self) -> None:
+        """After a bulk run: merge the search index into one segment (each batch adds one, and
+        until merged they repeat the index's terms), then give the freed pages back to the disk.
+        Costs a pass over the index, so it is for the end of a run that added much, not per file."""
+        with self._transaction():
+            for table in SEARCH_INDEXES:
+                self.conn.execute(f"INSERT INTO {table}_fts ({table}_fts) VALUES ('optimize')")
+        # executescript steps the pragma to its end; execute would free a single page
+        self.conn.executescript("PRAGMA incremental_vacuum")
 
     # -- internals -----------------------------------------------------------------------
 
