@@ -355,11 +355,12 @@ def m009_whole_values(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE facts SET value = value WHERE typeof(value) = 'real' AND value = cast(value AS INTEGER)")
 
 
-def m010_sentence_spans(db: sqlite_utils.Database) -> None:
+def m010_leaner_store(db: sqlite_utils.Database) -> None:
     """One copy of the text: a sentence is stored as its offsets in its report (sentence_spans)
     and read, text included, through the sentences view. The sentence and fact indexes go:
     those searches filter the reports that reports_fts finds. Foreign keys to the table follow
-    the rename."""
+    the rename. And report_bands loses its second index (and so its foreign key, which needed
+    it): a report's bands are deleted by their keys, computed from its stored signature."""
     db.executescript(
         """
         DROP TABLE IF EXISTS sentences_fts;
@@ -367,6 +368,14 @@ def m010_sentence_spans(db: sqlite_utils.Database) -> None:
         ALTER TABLE sentences RENAME TO sentence_spans;
         ALTER TABLE sentence_spans DROP COLUMN text;
         UPDATE corpus_state SET key = 'next_id:sentence_spans' WHERE key = 'next_id:sentences';
+        CREATE TABLE report_bands_by_key (
+            key INTEGER NOT NULL,
+            report_id INTEGER NOT NULL,
+            PRIMARY KEY (key, report_id)
+        ) WITHOUT ROWID;
+        INSERT INTO report_bands_by_key SELECT key, report_id FROM report_bands;
+        DROP TABLE report_bands;
+        ALTER TABLE report_bands_by_key RENAME TO report_bands;
         """
         + SENTENCES_VIEW
     )
@@ -374,7 +383,7 @@ def m010_sentence_spans(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS: list[Migration] = [
     m001_spine, m002_extraction, m003_search, m004_organ_kind, m005_level_tiers, m006_lean_store,
-    m007_formats, m008_duplicates_corrections, m009_whole_values, m010_sentence_spans,
+    m007_formats, m008_duplicates_corrections, m009_whole_values, m010_leaner_store,
 ]
 
 
