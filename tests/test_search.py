@@ -4,9 +4,6 @@ import random
 import sqlite3
 
 import pytest
-from hypothesis import given
-from hypothesis import settings as hypothesis_settings
-from hypothesis import strategies as st
 
 from schema.models import Document, Extraction, IngestLogEntry, Report
 from watcher.config import Settings
@@ -158,18 +155,3 @@ async def test_ranked_search_orders_by_a_visible_score(database):
     top = next(r for r in rows if r[0] == hits[0]["report_id"])
     assert hits[0]["score"] == 10 * top[1].count("民生") + top[2].count("民生")
 
-
-@hypothesis_settings(max_examples=300)
-@given(st.text(alphabet="人大代表ab1２ 。，\n", max_size=30), st.lists(st.integers(0, 30), max_size=6))
-def test_a_reports_bigrams_put_together_from_its_sentences_are_the_texts_own(text, cuts):
-    """Whatever the sentences (cut inside a word or not, covering the text or not), the
-    report's index row is the bigrams of its text."""
-    from schema.models import Sentence
-    from watcher.search import _joined
-
-    cuts = sorted(min(c, len(text)) for c in cuts)
-    sentences = [
-        Sentence(seq=i, section_seq=None, text=text[a:b], start=a, end=b)
-        for i, (a, b) in enumerate(zip(cuts[::2], cuts[1::2])) if b > a
-    ]
-    assert _joined(text, sentences, [bigrams(s.text) for s in sentences], {}) == bigrams(text)
