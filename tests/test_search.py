@@ -4,6 +4,9 @@ import random
 import sqlite3
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from schema.models import Document, Extraction, IngestLogEntry, Report
 from watcher.config import Settings
@@ -155,3 +158,11 @@ async def test_ranked_search_orders_by_a_visible_score(database):
     top = next(r for r in rows if r[0] == hits[0]["report_id"])
     assert hits[0]["score"] == 10 * top[1].count("民生") + top[2].count("民生")
 
+
+
+@hypothesis_settings(max_examples=500)
+@given(st.text(alphabet="人大代表常委会abcXYZİßΣ²０１９09_-. \n，。𠀀㐀豈\x00\x01", max_size=40))
+def test_bigrams_of_a_whole_text_are_its_tokens_bigrams_one_by_one(text):
+    from watcher.search import _bigrams_by_token
+
+    assert bigrams(text) == _bigrams_by_token(text)

@@ -19,8 +19,9 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
-from operator import add
 from pathlib import Path
+
+import numpy as np
 
 from schema.tables import SEARCH_INDEXES
 
@@ -28,6 +29,12 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # One group per kind of piece (Han run, digit, other word), so the kind is known without a test.
 TOKEN = re.compile(rf"([{HAN}]+)|([0-9０-９])|([^\W\d_{HAN}]+)", re.UNICODE)
 DIGITS = {d: str(int(d)) for d in "0123456789０１２３４５６７８９"}
+FULLWIDTH_DIGIT = re.compile("[０-９]")
+FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+WORD = re.compile(rf"[^\W\d_{HAN}]+")
+HAN_OR_DIGIT = re.compile(rf"[{HAN}]+|[0-9０-９]|\x01")  # \x01: a word's place (see bigrams)
+_NUL, _WORD_MARK = "\x00", "\x01"
+PAIR_FROM_NUL = re.compile(" \x00.", re.DOTALL)
 QUOTE = '"'
 
 
@@ -40,21 +47,52 @@ def _pieces(text: str) -> list[tuple[str, str]]:
     ]
 
 
-def bigrams(text: str | None, runs: dict[str, str] | None = None) -> str:
+def bigrams(text: str | None) -> str:
     """The indexable form of ``text``: Han bigrams plus each run's last character, digits one by one.
 
-    ``runs`` remembers each Han run's bigrams, for the runs a text (or a document) repeats."""
-    runs = {} if runs is None else runs
+    Built for the whole text at once rather than token by token: the tokens are joined with a
+    NUL after each, every character is paired with the next (a Han run's bigrams, and each
+    token's last character paired with its NUL), then the pairs that start at a NUL are cut
+    and the NULs dropped. Other words, rare in reports, stand in as one placeholder character
+    each and are put back whole."""
+    text = text or ""
+    if _NUL in text or _WORD_MARK in text:
+        return _bigrams_by_token(text)
+    words = [word.lower() for word in WORD.findall(text)]
+    if words:
+        text = WORD.sub(_WORD_MARK, text)
+    tokens = HAN_OR_DIGIT.findall(text)
+    if not tokens:
+        return ""
+    out = PAIR_FROM_NUL.sub("", _pairs(_NUL.join(tokens) + _NUL)).replace(_NUL, "")
+    if FULLWIDTH_DIGIT.search(out):
+        out = out.translate(FULLWIDTH_DIGITS)
+    if words:
+        parts = out.split(_WORD_MARK)
+        out = "".join(piece for pair in zip(parts, [*words, ""]) for piece in pair)
+    return out
+
+
+def _pairs(stream: str) -> str:
+    """Each character of ``stream`` with the next (NUL after the last), followed by a space:
+    the interleaving done on code points by numpy, not one small string at a time."""
+    codes = np.frombuffer(stream.encode("utf-32-le"), dtype="<u4")
+    pairs = np.full((len(codes), 3), ord(" "), dtype="<u4")
+    pairs[:, 0] = codes
+    pairs[:-1, 1] = codes[1:]
+    pairs[-1, 1] = 0
+    return pairs.tobytes().decode("utf-32-le")[:-1]
+
+
+def _bigrams_by_token(text: str) -> str:
+    """``bigrams`` for a text holding the characters it uses as marks."""
     tokens: list[str] = []
-    append = tokens.append
-    for han, digit, word in TOKEN.findall(text or ""):
+    for han, digit, word in TOKEN.findall(text):
         if han:
-            pairs = runs.get(han)
-            if pairs is None:
-                pairs = runs[han] = " ".join(map(add, han, han[1:])) + " " + han[-1] if len(han) > 1 else han
-            append(pairs)
+            tokens.extend(han[i : i + 2] for i in range(len(han) - 1))
+            tokens.append(han[-1])
         else:
-            append(DIGITS[digit] if digit else word.lower())
+            tokens.append(DIGITS[digit] if digit else word.lower())
     return " ".join(tokens)
 
 
@@ -119,8 +157,7 @@ def index_tokens(reports) -> dict[str, list[tuple[str, ...]]]:
     """What the indexes will hold for a document's ``(Report, Extraction)`` pairs, without ids:
     per table, one tuple of bigram strings per row, in the order the store writes the rows.
     Pure, so the prepare step builds it and the writer only inserts."""
-    runs: dict[str, str] = {}
-    return {"reports": [(bigrams(report.title, runs), bigrams(report.text, runs)) for report, _ in reports]}
+    return {"reports": [(bigrams(report.title), bigrams(report.text)) for report, _ in reports]}
 
 
 def index_values(table: str, rows: Iterable[Sequence], tokens: Sequence[tuple] | None = None) -> list[tuple]:
