@@ -1,11 +1,12 @@
 """Prepare throughput per core: unique report variants through the pure prepare step, in this process.
 
-Writes variants of the samples (or of the fixture reports when the samples are absent), then
-runs each file through the stages of ``watcher.prepare.prepare`` one by one (read, split,
-extract, signature, search bigrams), timing each in CPU seconds, and prints MB/s per core with
-each stage's share. CPU time, not wall time, so other work on a shared machine moves it less.
-``--repeat`` runs the files several times and keeps the fastest pass (a shared machine
-only ever slows a pass down); ``--profile`` adds the functions that cost most (cProfile, cumulative).
+Writes variants of the samples (or of the fixture reports when the samples are absent), starts
+this process as a prepare worker starts (``start_worker``), then runs each file through the
+stages of ``watcher.prepare.prepare`` one by one (read, split, extract, signature, search
+bigrams), timing each in CPU seconds, and prints MB/s per core with each stage's share. CPU
+time, not wall time, so other work on a shared machine moves it less. ``--repeat`` runs the
+files several times and keeps the fastest pass (a shared machine only ever slows a pass down);
+``--profile`` adds the functions that cost most (cProfile, cumulative).
 
     python benchmarks/prepare.py [--megabytes 5] [--repeat 3] [--profile 25]
 
@@ -30,7 +31,8 @@ from variants import write_variants  # noqa: E402
 from schema.vocabulary import default_vocabulary  # noqa: E402
 from watcher.dedupe import signature  # noqa: E402
 from watcher.extract import extract  # noqa: E402
-from watcher.pipeline import extract_reports, read_document  # noqa: E402
+from watcher.pipeline import read_document  # noqa: E402
+from watcher.prepare import start_worker  # noqa: E402
 from watcher.reports import split_reports  # noqa: E402
 from watcher.search import index_tokens  # noqa: E402
 
@@ -67,7 +69,7 @@ def main() -> None:
     args = parser.parse_args()
     sources = sample_files() or fixture_reports()
     vocabulary = default_vocabulary()
-    extract_reports("区人大常委会召开常委会会议3次。", vocabulary)  # loads the segmenter, compiles rules
+    start_worker(vocabulary, memory_limit_mb=0)  # as a prepare worker starts: segmenter, rules loaded
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "variants"
         size = write_variants(folder, sources, megabytes=args.megabytes)

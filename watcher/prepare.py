@@ -7,6 +7,7 @@ a Dask cluster, and everything it returns can cross a process boundary. The comm
 
 from __future__ import annotations
 
+import gc
 import os
 import resource
 import threading
@@ -84,6 +85,7 @@ def start_worker(vocabulary: Vocabulary, memory_limit_mb: int) -> None:
     """Pool initializer: load the vocabulary and segmenter once, then cap this process's memory."""
     _worker["vocabulary"] = vocabulary
     extract_reports("区人大常委会召开常委会会议3次。", vocabulary)  # loads the segmenter, compiles rules
+    gc.freeze()  # what is loaded lives as long as the worker: collections need not walk it each time
     if memory_limit_mb:
         limit_memory(memory_limit_mb)
 
