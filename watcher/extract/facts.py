@@ -396,7 +396,7 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
         if text[start] in EDGE_MARKS:
             start += 1
             continue
-        word = next((w for w in LEADING_WORDS if text.startswith(w, start) and start + len(w) <= end), None)
+        word = text.startswith(LEADING_WORDS, start, end) and next(w for w in LEADING_WORDS if text.startswith(w, start, end))
         if not word:
             break
         start += len(word)
@@ -408,7 +408,7 @@ def _trailing_trimmed(text: str, start: int, end: int) -> int:
         if text[end - 1] in EDGE_MARKS:
             end -= 1
             continue
-        word = next((w for w in TRAILING_WORDS if text.endswith(w, start, end)), None)
+        word = text.endswith(TRAILING_WORDS, start, end) and next(w for w in TRAILING_WORDS if text.endswith(w, start, end))
         if not word:
             break
         end -= len(word)
@@ -438,7 +438,7 @@ def _subjects(text, matching, clause_start, quantity, after, previous: _Previous
     if previous and subject.matching and not _opens_with_a_verb(subject.matching, verbs):
         separator = matching[previous.end : clause_start].strip() if previous.end <= clause_start else None
         earlier = previous.subject
-        verb = next((v for v in verbs if earlier.matching.startswith(v)), None)
+        verb = _leading_verb(earlier.matching, verbs)
         # 召开党组会议19次，主任会议20次: a sibling of the previous count (same head noun, in the
         # same list) takes its verb; so does a count that continues the previous one's noun
         # (收到120多万人次提出的380多万条意见建议).
@@ -451,8 +451,13 @@ def _subjects(text, matching, clause_start, quantity, after, previous: _Previous
 
 def _opens_with_a_verb(subject: str, verbs) -> bool:
     """提出的意见建议 opens with a relative clause (提出的), not with its own verb."""
-    verb = next((v for v in verbs if subject.startswith(v)), None)
+    verb = _leading_verb(subject, verbs)
     return verb is not None and not subject.startswith("的", len(verb))
+
+
+def _leading_verb(text: str, verbs: tuple[str, ...]) -> str | None:
+    """The first of ``verbs`` that ``text`` starts with (one test first, for the usual case: none)."""
+    return next(v for v in verbs if text.startswith(v)) if text.startswith(verbs) else None
 
 
 def _head(noun: str) -> str:

@@ -41,6 +41,7 @@ def unit_pattern(units: UnitRules) -> re.Pattern:
     )
 
 
+DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 PERCENT_WORDS = re.compile(rf"百分之(?P<number>[0-9０-９]+(?:[.．][0-9０-９]+)?|[{CHINESE_NUMERAL}]+)")
 
 
@@ -57,7 +58,7 @@ class Quantity:
 def parse_number(token: str) -> float | None:
     """'19' → 19, '92.8' → 92.8, '二十三' → 23, '一百零五' → 105, '两' → 2, '十' → 10."""
     token = token.translate(FULL_WIDTH)
-    if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", token):
+    if DECIMAL.fullmatch(token):
         value = float(token)
         return value if math.isfinite(value) else None
     if not token or any(c not in DIGITS and c not in SMALL_UNITS for c in token):
