@@ -12,6 +12,7 @@ from schema.vocabulary import PeopleRules, default_vocabulary
 PUNCTUATION = "，,。；;：:、！？!?（(“”\"）) \n"
 CAPTION_MARK = re.compile(r"[（(][左右前后中][一二三四五六七八九十\d]+[)）]")
 ROLE_CHUNK = re.compile(r"[\u4e00-\u9fff、]{0,16}$")
+NAME_SHAPE = re.compile(r"[\u4e00-\u9fff]{2,3}")
 
 
 def extract_people(text: str, sections: list[Section] | None = None, rules: PeopleRules | None = None) -> list[Person]:
@@ -19,7 +20,7 @@ def extract_people(text: str, sections: list[Section] | None = None, rules: Peop
     found: dict[str, Person] = {}
     captions = [(s.start, s.end) for s in sections or [] if s.kind == "captions"]  # one block at the end
     for match in data.role_pattern.finditer(text):
-        if any(text[max(0, match.end() - len(r)) : match.end()] == r for r in data.ignore_roles):
+        if text.endswith(tuple(data.ignore_roles), 0, match.end()):
             continue
         name = _name_at(text, match.end(), data)
         if not name:
@@ -55,7 +56,7 @@ def _name_at(text: str, position: int, data: PeopleRules) -> str | None:
 
 
 def _looks_like_name(name: str, data: PeopleRules) -> bool:
-    if not re.fullmatch(r"[\u4e00-\u9fff]{2,3}", name):
+    if not NAME_SHAPE.fullmatch(name):
         return False
     if any(c in data.not_in_name for c in name) or name[:2] in data.not_names:
         return False
