@@ -19,10 +19,8 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+import struct
 from functools import lru_cache
-
-import numpy as np
-from datasketch import MinHash
 
 from schema.models import Report, Signature
 from watcher.extract.facts import simplified
@@ -42,8 +40,14 @@ MIN_SHINGLES = 40
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
+# datasketch (with numpy and scipy, about 70 MB) is imported by ``signature`` alone, which runs in
+# the prepare workers; the writer's side (``link``, ``release``) works on plain integers.
+
+
 @lru_cache(maxsize=1)
 def _permutations():
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, seed=SEED).permutations
 
 
@@ -57,6 +61,8 @@ def shingles(text: str) -> set[str]:
 
 def signature(text: str) -> Signature:
     """The report's similarity signature: a function of its text alone (prepare side)."""
+    from datasketch import MinHash
+
     found = shingles(text)
     minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_permutations(), scheme="affine32")
     minhash.update_batch([s.encode("utf-8") for s in found])
@@ -65,18 +71,26 @@ def signature(text: str) -> Signature:
 
 def band_keys(sig: Signature) -> list[int]:
     """One 63-bit key per band: the band's number and its rows, hashed (SQLite INTEGER sized)."""
-    values = np.asarray(sig.minhash, dtype="<u4")
     keys = []
     for band in range(BANDS):
         digest = hashlib.blake2b(
-            band.to_bytes(2, "little") + values[band * ROWS : (band + 1) * ROWS].tobytes(), digest_size=8
+            band.to_bytes(2, "little") + _packed(sig.minhash[band * ROWS : (band + 1) * ROWS]), digest_size=8
         ).digest()
         keys.append(int.from_bytes(digest, "little") >> 1)
     return keys
 
 
-def jaccard(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.count_nonzero(a == b)) / len(a)
+def _packed(values) -> bytes:
+    """MinHash values as stored: little-endian uint32."""
+    return struct.pack(f"<{len(values)}I", *values)
+
+
+def _unpacked(data: bytes) -> tuple[int, ...]:
+    return struct.unpack(f"<{len(data) // 4}I", data)
+
+
+def jaccard(a, b) -> float:
+    return sum(x == y for x, y in zip(a, b)) / len(a)
 
 
 def containment(j: float, size: int, other: int) -> float:
@@ -109,7 +123,7 @@ def _load(conn: sqlite3.Connection, ids) -> dict[int, dict]:
     return {
         row[0]: {
             "id": row[0], "duplicate_of": row[1], "organ": row[2], "year": row[3], "shingles": row[4],
-            "minhash": np.frombuffer(row[5], dtype="<u4"),
+            "minhash": _unpacked(row[5]),
         }
         for row in rows
     }
@@ -120,10 +134,10 @@ def link(conn: sqlite3.Connection, report_id: int, report: Report, sig: Signatur
     report's id (None when it is canonical itself). Runs inside the caller's transaction."""
     sig = sig or signature(report.text)
     keys = band_keys(sig)
-    minhash = np.asarray(sig.minhash, dtype="<u4")
+    minhash = tuple(sig.minhash)
     conn.execute(
         "INSERT OR REPLACE INTO report_signatures (report_id, shingles, minhash) VALUES (?, ?, ?)",
-        (report_id, sig.shingles, minhash.tobytes()),
+        (report_id, sig.shingles, _packed(minhash)),
     )
     conn.execute("DELETE FROM report_bands WHERE report_id = ?", (report_id,))
     conn.executemany(
