@@ -99,6 +99,9 @@ def datasette_metadata(db_name: str = "reports") -> dict:
         table = dict(settings)
         if name in TABLE_MODELS:
             table["columns"] = column_descriptions(name)
+        if table.get("facets"):
+            # counted together, in one query over the page's rows (watcher/site/facets.py)
+            table["facets"] = [{"columns": table["facets"]}]
         tables[name] = table
     tables["documents"]["columns"]["text_outside_reports"] = (
         "The text outside the document's reports (blank lines…), as JSON [[offset, text], …]; text is then NULL, "
