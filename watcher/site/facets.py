@@ -13,7 +13,7 @@ facets listed in ``site.yaml`` so); ``?_facet=`` in a URL stays Datasette's own.
 from __future__ import annotations
 
 from datasette.database import QueryInterrupted
-from datasette.facets import ColumnFacet
+from datasette.facets import Facet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
 TYPE = "columns"
@@ -41,17 +41,16 @@ def _columns(config) -> list[str]:
     return [c.strip() for c in config if c and c.strip()]
 
 
-class ColumnsFacet(ColumnFacet):
+class ColumnsFacet(Facet):
     type = TYPE
-
-    async def suggest(self):
-        return []
 
     async def facet_results(self):
         results, timed_out = [], []
         size = self.get_facet_size()
         for config in self.get_configs():
             columns = _columns(config["config"])
+            if not columns:
+                continue
             try:
                 rows = await self.ds.execute(
                     self.database, facets_sql(self.sql, columns, size + 1), self.params,
