@@ -21,6 +21,7 @@ TABLE_MODELS = {
     "people": models.Person,
     "sections": models.Section,
     "sentences": models.Sentence,
+    "sentence_spans": models.Sentence,
     "facts": models.Fact,
     "citations": models.Citation,
     "phrases": models.Phrase,

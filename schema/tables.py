@@ -16,12 +16,19 @@ Migration = Callable[[sqlite_utils.Database], None]
 
 # Full-text indexes (see watcher/search.py): table -> its columns the index covers. Each index is
 # an external-content FTS5 table over the table itself; the store writes character bigrams into
-# it, so no bigram string is kept in the tables readers see.
+# it, so no bigram string is kept in the tables readers see. Sentences and facts are searched
+# through the reports this index finds (their text is part of the report's).
 SEARCH_INDEXES = {
     "reports": ("title", "text"),
-    "sentences": ("text",),
-    "facts": ("subject", "evidence"),  # evidence: the clause of the report stating the fact
 }
+
+# A sentence is a span of its report's text; the view gives it its text.
+SENTENCES_VIEW = """
+CREATE VIEW sentences AS
+    SELECT s.id, s.report_id, s.section_id, s.seq, substr(r.text, s.start + 1, s."end" - s.start) AS text,
+        s.start, s."end"
+    FROM sentence_spans s JOIN reports r ON r.id = s.report_id;
+"""
 
 
 def m001_spine(db: sqlite_utils.Database) -> None:
@@ -189,10 +196,13 @@ def m005_level_tiers(db: sqlite_utils.Database) -> None:
     )
 
 
+M006_INDEXES = {"reports": ("title", "text"), "sentences": ("text",), "facts": ("subject", "evidence")}
+
+
 def m006_lean_store(db: sqlite_utils.Database) -> None:
     """Indexed foreign keys; search indexes that hold bigrams without bigram columns; document
     frequencies of keyword terms kept as reports arrive."""
-    for table in SEARCH_INDEXES:
+    for table in M006_INDEXES:
         db.execute(f"DROP TABLE IF EXISTS {table}_fts")
         for suffix in ("ai", "ad", "au"):
             db.execute(f"DROP TRIGGER IF EXISTS {table}_{suffix}")
@@ -231,14 +241,14 @@ def m006_lean_store(db: sqlite_utils.Database) -> None:
             SELECT 'frequencies_version', 'uncounted' WHERE EXISTS (SELECT 1 FROM documents);
         """
     )
-    for table, columns in SEARCH_INDEXES.items():
+    for table, columns in M006_INDEXES.items():
         db.execute(
             f'CREATE VIRTUAL TABLE {table}_fts USING fts5({", ".join(columns)}, content="{table}", '
             f'content_rowid="id", tokenize="unicode61")'
         )
     from watcher.search import rebuild_index  # the tokens are the search module's business
 
-    for table in SEARCH_INDEXES:
+    for table in SEARCH_INDEXES:  # the others are dropped by m010
         rebuild_index(db.conn, table)
 
 
@@ -345,9 +355,35 @@ def m009_whole_values(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE facts SET value = value WHERE typeof(value) = 'real' AND value = cast(value AS INTEGER)")
 
 
+def m010_leaner_store(db: sqlite_utils.Database) -> None:
+    """One copy of the text: a sentence is stored as its offsets in its report (sentence_spans)
+    and read, text included, through the sentences view. The sentence and fact indexes go:
+    those searches filter the reports that reports_fts finds. Foreign keys to the table follow
+    the rename. And report_bands loses its second index (and so its foreign key, which needed
+    it): a report's bands are deleted by their keys, computed from its stored signature."""
+    db.executescript(
+        """
+        DROP TABLE IF EXISTS sentences_fts;
+        DROP TABLE IF EXISTS facts_fts;
+        ALTER TABLE sentences RENAME TO sentence_spans;
+        ALTER TABLE sentence_spans DROP COLUMN text;
+        UPDATE corpus_state SET key = 'next_id:sentence_spans' WHERE key = 'next_id:sentences';
+        CREATE TABLE report_bands_by_key (
+            key INTEGER NOT NULL,
+            report_id INTEGER NOT NULL,
+            PRIMARY KEY (key, report_id)
+        ) WITHOUT ROWID;
+        INSERT INTO report_bands_by_key SELECT key, report_id FROM report_bands;
+        DROP TABLE report_bands;
+        ALTER TABLE report_bands_by_key RENAME TO report_bands;
+        """
+        + SENTENCES_VIEW
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_spine, m002_extraction, m003_search, m004_organ_kind, m005_level_tiers, m006_lean_store,
-    m007_formats, m008_duplicates_corrections, m009_whole_values,
+    m007_formats, m008_duplicates_corrections, m009_whole_values, m010_leaner_store,
 ]
 
 

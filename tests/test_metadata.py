@@ -65,7 +65,7 @@ async def test_pages_and_dashboard(site):
     reports_page = (await datasette.client.get("/reports/reports")).text
     assert "report-inbox.css" in reports_page
     fact_page = (await datasette.client.get(f"/reports/facts/{fact}")).text
-    assert '/reports/reports/' in fact_page and '/reports/sentences/' in fact_page
+    assert '/reports/reports/' in fact_page and '/reports/sentences?id=' in fact_page
     # no index column reaches a page, a JSON row or a CSV export
     assert "bigram" not in reports_page
     assert "bigram" not in (await datasette.client.get("/reports/reports.csv?_size=max")).text.lower()

@@ -44,7 +44,7 @@ def test_the_search_rows_are_built_here_as_the_store_would_build_them(vocabulary
 
     [source] = [p for p in fixture_reports() if p.name.startswith("jinniu")]
     prepared = prepare(Job(str(source), source.name, data=source.read_bytes()), vocabulary)
-    assert prepared.index["sentences"] and prepared.index["facts"]
+    assert set(prepared.index) == {"reports"} and prepared.index["reports"]
     store = Store(tmp_path / "r.db")
     sha = "a" * 64
     store.save(

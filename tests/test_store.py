@@ -202,11 +202,66 @@ def test_the_search_index_follows_replacements_and_rederiving(store, tmp_path):
     assert len(search(tmp_path / "r.db", "常委会会议", table="sentences")) == 1
     integrity = sqlite3.connect(tmp_path / "r.db")
     # every row the index points at exists
-    for table in ("reports", "sentences"):
-        assert integrity.execute(
-            f"select count(*) from {table}_fts where {table}_fts match '\"会\"*' and rowid not in (select id from {table})"
-        ).fetchone() == (0,)
+    assert integrity.execute(
+        "select count(*) from reports_fts where reports_fts match '\"会\"*' and rowid not in (select id from reports)"
+    ).fetchone() == (0,)
 
+
+
+def index_contents(conn, table):
+    """Every (term, row, column, offset) the table's search index holds."""
+    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table}_terms USING fts5vocab(main, {table}_fts, instance)")
+    return sorted(conn.execute(f"SELECT * FROM temp.{table}_terms"))
+
+
+def test_a_batch_indexes_exactly_what_it_commits(store, tmp_path):
+    """Index rows wait for the batch's COMMIT: a file replaced, a file rolled back and a file
+    rederived within one batch leave the index as rebuilding it from the tables would."""
+    from watcher.search import SEARCH_INDEXES, rebuild_index
+
+    store.term_counter = lambda text: {"常委会会议"} if "常委会" in text else {"联络站"}
+    text = "建成代表联络站12个。"
+    station = [(Report(seq=0, title="联络站", text=text, start=0, end=len(text)),
+                Extraction(sentences=[Sentence(seq=0, text=text, start=0, end=len(text))], terms={"联络站": 1}))]
+    bad = records()
+    bad[0][1].keywords = [Keyword(keyword="民生", weight=1.0, rank=1), Keyword(keyword="民生", weight=0.5, rank=2)]
+    counted = records()
+    counted[0][1].terms = {"常委会会议": 1}
+    with store.batch():
+        store.save(document("a" * 64, "a.txt"), counted, log("a" * 64))
+        store.save(document("b" * 64, "a.txt"), station, log("b" * 64, "replaced"), replaces=["a" * 64])
+        with pytest.raises(sqlite3.IntegrityError):
+            store.save(document("c" * 64, "c.txt"), bad, log("c" * 64))
+        store.save(document("d" * 64, "d.txt"), records(), log("d" * 64))
+        store.replace_reports("d" * 64, station, "t2")
+        store.save(document("e" * 64, "e.txt"), counted, log("e" * 64))
+    conn = store.conn
+    held = {table: index_contents(conn, table) for table in SEARCH_INDEXES}
+    assert held["reports"]
+    for table in SEARCH_INDEXES:
+        rebuild_index(conn, table)
+        assert index_contents(conn, table) == held[table], table
+    assert store.corpus_documents() == 3
+    assert store.term_frequencies(["联络站", "常委会会议"]) == {"联络站": 1, "常委会会议": 1}
+
+
+def test_tidy_merges_the_index_and_gives_freed_pages_back(store, tmp_path):
+    from watcher.search import search
+
+    for i in range(60):
+        text = f"第{i}次常委会会议审议代表联络站建设情况的报告。" * 20
+        report = Report(seq=0, title=f"报告{i}", text=text, start=0, end=len(text))
+        with store.batch():
+            store.save(document(f"{i:064x}", f"{i}.txt"), [(report, Extraction())], log(f"{i:064x}"))
+    held = index_contents(store.conn, "reports")
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before = (tmp_path / "r.db").stat().st_size
+    store.tidy()
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert store.conn.execute("PRAGMA freelist_count").fetchone() == (0,)
+    assert (tmp_path / "r.db").stat().st_size < before
+    assert index_contents(store.conn, "reports") == held
+    assert len(search(tmp_path / "r.db", "第59次常委会")) == 1
 
 GROWTH_BOUND = 7.0  # linear growth measures about 4 per 4x; quadratic would be 16
 

@@ -14,7 +14,6 @@ from datetime import datetime, timezone
 import yaml
 
 from schema.models import Correction
-from watcher.search import indexed_rows, remove_from_index
 
 CONTEXT_CHARS = 12
 # Report fields a person may correct, with their type.
@@ -170,7 +169,7 @@ def apply(conn: sqlite3.Connection, document_id: str, extractor_version: str | N
         elif c["indicator"] and c["indicator"] not in known:
             status, fact_id = "unknown indicator", None
         elif c["not_a_fact"]:
-            _remove_fact(conn, fact_id, document_id)
+            conn.execute("DELETE FROM facts WHERE id = ?", (fact_id,))
         else:
             changes = {"correction_id": c["id"]}
             if c["clear_indicator"]:
@@ -191,12 +190,6 @@ def carry_over(conn: sqlite3.Connection, old_ids, new_id: str) -> None:
     number is no longer there are then reported as not found."""
     for old in old_ids:
         conn.execute("UPDATE corrections SET document_id = ? WHERE document_id = ?", (new_id, old))
-
-
-def _remove_fact(conn: sqlite3.Connection, fact_id: int, document_id: str) -> None:
-    """Delete a fact, and its entry in the facts search index."""
-    remove_from_index(conn, "facts", [r for r in indexed_rows(conn, "facts", document_id) if r[0] == fact_id])
-    conn.execute("DELETE FROM facts WHERE id = ?", (fact_id,))
 
 
 def _apply_field(conn: sqlite3.Connection, c: dict, checked: str) -> None:

@@ -15,10 +15,11 @@ import contextvars
 from urllib.parse import parse_qs
 
 from datasette import hookimpl
+from datasette.filters import FilterArguments
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from watcher.search import excerpt, fts_query, highlight_spans, hits, score
+from watcher.search import SEARCHED_WITHIN_REPORTS, contains, excerpt, fts_query, highlight_spans, hits, score
 from watcher.search_page import marked, search_page
 
 SEARCH = contextvars.ContextVar("search", default=None)
@@ -55,6 +56,7 @@ LINKED_COLUMNS = {
     "document_id": "documents",
 }
 SHORT_ID = 12  # characters of a document's sha256 shown on pages
+VIEWS = {"sentences"}  # no row pages: linked to the view's page showing the one row
 
 
 @hookimpl(trylast=True)
@@ -63,6 +65,18 @@ def prepare_connection(conn):
     conn.create_function("search_excerpt", 2, excerpt, deterministic=True)
     conn.create_function("search_hits", 2, hits, deterministic=True)
     conn.create_function("search_score", 3, score, deterministic=True)
+    conn.create_function("search_contains", 2, contains, deterministic=True)
+
+
+@hookimpl
+def filters_from_request(request, database, table, datasette):
+    """Sentences and facts have no index of their own: the metadata points their search box at
+    reports_fts (rows of the reports holding the words), and this keeps the rows that hold them."""
+    query = request.args.get("_search")
+    if query and table in SEARCHED_WITHIN_REPORTS:
+        return FilterArguments(
+            [f"search_contains({SEARCHED_WITHIN_REPORTS[table]}, :within_search)"], {"within_search": query}
+        )
 
 
 @hookimpl(tryfirst=True)
@@ -109,6 +123,8 @@ def render_cell(value, column, table, database, datasette):
     if query and column in MARKED_COLUMNS and isinstance(value, str) and highlight_spans(value, query):
         return marked(excerpt(value, query) if len(value) > EXCERPT_OVER else value, query)
     target = LINKED_COLUMNS.get(column)
+    if isinstance(value, dict) and target in VIEWS:
+        value = value.get("value")  # labelled by Datasette after sentence_spans, which has no text
     if target is None or value is None or table == target or isinstance(value, dict):
         return None  # a dict is a value Datasette has already labelled (table pages)
 
@@ -119,7 +135,10 @@ def render_cell(value, column, table, database, datasette):
         )
         label = rows.first()[0] if rows.first() else None
         text = f"{label[:LABEL_LENGTH]}…" if label and len(label) > LABEL_LENGTH else (label or f"#{value}")
-        path = datasette.urls.row(database, target, str(value))
+        if target in VIEWS:
+            path = datasette.urls.table(database, target) + f"?id={int(value)}"
+        else:
+            path = datasette.urls.row(database, target, str(value))
         shown = str(value)[:SHORT_ID]
         return Markup(f'<a href="{escape(path)}">{escape(text)}</a> <em title="{escape(str(value))}">{escape(shown)}</em>')
 

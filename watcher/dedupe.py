@@ -71,10 +71,14 @@ def signature(text: str) -> Signature:
 
 def band_keys(sig: Signature) -> list[int]:
     """One 63-bit key per band: the band's number and its rows, hashed (SQLite INTEGER sized)."""
+    return _band_keys(sig.minhash)
+
+
+def _band_keys(values) -> list[int]:
     keys = []
     for band in range(BANDS):
         digest = hashlib.blake2b(
-            band.to_bytes(2, "little") + _packed(sig.minhash[band * ROWS : (band + 1) * ROWS]), digest_size=8
+            band.to_bytes(2, "little") + _packed(values[band * ROWS : (band + 1) * ROWS]), digest_size=8
         ).digest()
         keys.append(int.from_bytes(digest, "little") >> 1)
     return keys
@@ -135,11 +139,11 @@ def link(conn: sqlite3.Connection, report_id: int, report: Report, sig: Signatur
     sig = sig or signature(report.text)
     keys = band_keys(sig)
     minhash = tuple(sig.minhash)
+    _drop_bands(conn, [report_id])
     conn.execute(
         "INSERT OR REPLACE INTO report_signatures (report_id, shingles, minhash) VALUES (?, ?, ?)",
         (report_id, sig.shingles, _packed(minhash)),
     )
-    conn.execute("DELETE FROM report_bands WHERE report_id = ?", (report_id,))
     conn.executemany(
         "INSERT OR IGNORE INTO report_bands (key, report_id) VALUES (?, ?)", [(k, report_id) for k in keys]
     )
@@ -204,5 +208,16 @@ def release(conn: sqlite3.Connection, document_id: str) -> None:
     conn.execute(f"UPDATE reports SET duplicate_of = NULL, similarity = NULL WHERE duplicate_of IN ({marks})", leaving)
     for members in orphans.values():
         _elect(conn, _load(conn, members))
-    conn.execute(f"DELETE FROM report_bands WHERE report_id IN ({marks})", leaving)
+    _drop_bands(conn, leaving)
     conn.execute(f"DELETE FROM report_signatures WHERE report_id IN ({marks})", leaving)
+
+
+def _drop_bands(conn: sqlite3.Connection, report_ids: list[int]) -> None:
+    """Delete the reports' bands. The table is indexed by key only (a second index on report_id
+    would double its size), so the keys are computed again from the stored signatures."""
+    marks = ",".join("?" * len(report_ids))
+    stored = conn.execute(f"SELECT report_id, minhash FROM report_signatures WHERE report_id IN ({marks})", report_ids)
+    conn.executemany(
+        "DELETE FROM report_bands WHERE key = ? AND report_id = ?",
+        [(key, report_id) for report_id, minhash in stored for key in _band_keys(_unpacked(minhash))],
+    )

@@ -17,7 +17,7 @@ from collections import defaultdict
 IDENTITY = {
     "reports": ("seq",),
     "sections": ("report_id", "start", "end"),
-    "sentences": ("report_id", "start", "end"),
+    "sentence_spans": ("report_id", "start", "end"),
     "facts": ("report_id", "start", "end", "raw"),
     "citations": ("report_id", "start", "end", "title"),
     "phrases": ("report_id", "phrase"),

@@ -73,6 +73,8 @@ class Retry:
 
 
 ALREADY_STORED = "already stored; moved now"
+# A run storing at least this many files compacts the store at its end (Store.tidy).
+TIDY_AFTER_FILES = 50
 
 
 class Ingestor:
@@ -98,6 +100,16 @@ class Ingestor:
     def warm_up(self) -> None:
         """Start the workers now (each loads the segmenter once), so the first file is not slowed."""
         self.pool.submit(Job("warm-up", "warm-up.txt", text="区人大常委会召开常委会会议3次。"), lambda _: None)
+
+    def tidy(self, stored: int | None = None) -> None:
+        """After a bulk run that stored ``stored`` files (None: a backfill or reprocess, which
+        always count): compact the store, unless the run was small."""
+        if stored is not None and stored < TIDY_AFTER_FILES:
+            return
+        try:
+            self.store.tidy()
+        except sqlite3.Error as error:  # a reader holding the database: the next run compacts
+            log.warning("could not compact the database now: %s", error)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -263,6 +275,7 @@ class Ingestor:
         try:
             count = sum(stream(jobs, self.pool, commit))
             self.store.finish_reprocess(extractor_version(self.vocabulary))
+            self.tidy()
             return count
         finally:
             if meter is not None:
@@ -390,7 +403,9 @@ def ingest_paths(settings: Settings, paths, *, move: bool = False, progress: boo
         store.close()
         raise
     try:
-        return IngestSummary(ingestor.ingest_many(files, progress=progress))
+        summary = IngestSummary(ingestor.ingest_many(files, progress=progress))
+        ingestor.tidy(summary.count("ingested") + summary.count("replaced"))
+        return summary
     finally:
         ingestor.close()
         store.close()

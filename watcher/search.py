@@ -6,11 +6,12 @@ become phrases of adjacent bigrams, which gives substring semantics. The final s
 of each run lets a one-character query work as a prefix match. Digits are indexed one by one for
 the same reason (2023 → 2 0 2 3); Latin words stay whole.
 
-Each index (``reports_fts``, ``sentences_fts``) is an FTS5 table with external content: its
-rows point at the table's own rows by id, and the store writes the bigrams straight into the
-index, so the bigram strings are stored nowhere else. Because the index holds bigrams rather than
-the table's text, FTS5's ``rebuild`` command and ``highlight()`` do not apply; ``rebuild_index``
-and ``excerpt`` do their jobs.
+The index (``reports_fts``) is an FTS5 table with external content: its rows point at the
+reports by id, and the store writes the bigrams straight into the index, so the bigram strings
+are stored nowhere else. Because the index holds bigrams rather than the table's text, FTS5's
+``rebuild`` command and ``highlight()`` do not apply; ``rebuild_index`` and ``excerpt`` do their
+jobs. A sentence or a fact is part of its report's text, so they are searched through the
+reports the index finds (``SEARCHED_WITHIN_REPORTS``), then kept if they hold every term (``contains``).
 """
 
 from __future__ import annotations
@@ -90,34 +91,20 @@ def _phrase(term: str) -> str | None:
 # What each index holds, row by row: id, then the indexed values (``t`` is the table itself).
 INDEX_SOURCES = {
     "reports": "SELECT t.id, t.title, t.text FROM reports t",
-    "sentences": "SELECT t.id, t.text FROM sentences t",
-    "facts": 'SELECT t.id, t.subject, r.text, t.start, t."end" FROM facts t JOIN reports r ON r.id = t.report_id',
 }
-CLAUSE_ENDS = set("，,；;：:。！？!?\n")
-CLAUSE_LIMIT = 60
-
-
-def clause(text: str, start: int, end: int) -> str:
-    """The clause of ``text`` around ``text[start:end]``: out to the nearest clause punctuation
-    either side (at most ``CLAUSE_LIMIT`` characters each way). A fact's evidence in the index."""
-    a, b = start, end
-    while a > 0 and start - a < CLAUSE_LIMIT and text[a - 1] not in CLAUSE_ENDS:
-        a -= 1
-    while b < len(text) and b - end < CLAUSE_LIMIT and text[b] not in CLAUSE_ENDS:
-        b += 1
-    return text[a:b]
-
-
-def _shape(table: str, row: Sequence) -> tuple:
-    if table == "facts":
-        return (row[0], row[1], clause(row[2] or "", row[3], row[4]))
-    return tuple(row)
+# Tables searched through the reports the index finds: what a row must hold the query in, as SQL
+# over the table's row (a fact: its subject or its sentence).
+SEARCHED_WITHIN_REPORTS = {
+    "sentences": "sentences.text",
+    "facts": "coalesce(facts.subject, '') || ' ' || "
+             "coalesce((SELECT s.text FROM sentences s WHERE s.id = facts.sentence_id), '')",
+}
+REPORTS_MATCHING = "SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?"
 
 
 def indexed_rows(conn: sqlite3.Connection, table: str, document_id: str) -> list[tuple]:
     """One document's rows of ``table`` as its index holds them."""
-    where = "t.document_id = ?" if table == "reports" else "t.report_id IN (SELECT id FROM reports WHERE document_id = ?)"
-    return [_shape(table, r) for r in conn.execute(f"{INDEX_SOURCES[table]} WHERE {where}", (document_id,))]
+    return [tuple(r) for r in conn.execute(f"{INDEX_SOURCES[table]} WHERE t.document_id = ?", (document_id,))]
 
 
 def _index_rows(rows: Iterable[Sequence]) -> list[tuple]:
@@ -128,32 +115,34 @@ def index_tokens(reports) -> dict[str, list[tuple[str, ...]]]:
     """What the indexes will hold for a document's ``(Report, Extraction)`` pairs, without ids:
     per table, one tuple of bigram strings per row, in the order the store writes the rows.
     Pure, so the prepare step builds it and the writer only inserts."""
-    return {
-        "reports": [(bigrams(report.title), bigrams(report.text)) for report, _ in reports],
-        "sentences": [(bigrams(s.text),) for _, extraction in reports for s in extraction.sentences],
-        "facts": [
-            (bigrams(f.subject), bigrams(clause(report.text, f.start, f.end)))
-            for report, extraction in reports for f in extraction.facts
-        ],
-    }
+    return {"reports": [(bigrams(report.title), bigrams(report.text)) for report, _ in reports]}
+
+
+def index_values(table: str, rows: Iterable[Sequence], tokens: Sequence[tuple] | None = None) -> list[tuple]:
+    """What the index holds for ``rows`` of (id, *values of the indexed columns): (id, *bigrams).
+    ``tokens``, when given, are those values' bigrams already built (``index_tokens``), one tuple
+    per row."""
+    if tokens is None:
+        return _index_rows(rows)
+    rows = list(rows)
+    if len(tokens) != len(rows):
+        raise ValueError(f"{len(tokens)} prepared index rows for {len(rows)} rows of {table}")
+    return [(row[0], *bigram_strings) for row, bigram_strings in zip(rows, tokens)]
+
+
+def insert_into_index(conn: sqlite3.Connection, table: str, values: Iterable[Sequence]) -> None:
+    """Write ``index_values`` rows into the table's index."""
+    columns = SEARCH_INDEXES[table]
+    conn.executemany(
+        f"INSERT INTO {table}_fts (rowid, {', '.join(columns)}) VALUES (?{', ?' * len(columns)})", values
+    )
 
 
 def add_to_index(
     conn: sqlite3.Connection, table: str, rows: Iterable[Sequence], tokens: Sequence[tuple] | None = None
 ) -> None:
-    """Index ``rows`` of (id, *values of the indexed columns); ``tokens``, when given, are those
-    values' bigrams already built (``index_tokens``), one tuple per row."""
-    columns = SEARCH_INDEXES[table]
-    if tokens is None:
-        values = _index_rows(rows)
-    else:
-        rows = list(rows)
-        if len(tokens) != len(rows):
-            raise ValueError(f"{len(tokens)} prepared index rows for {len(rows)} rows of {table}")
-        values = [(row[0], *bigram_strings) for row, bigram_strings in zip(rows, tokens)]
-    conn.executemany(
-        f"INSERT INTO {table}_fts (rowid, {', '.join(columns)}) VALUES (?{', ?' * len(columns)})", values
-    )
+    """Index ``rows`` of (id, *values of the indexed columns) now."""
+    insert_into_index(conn, table, index_values(table, rows, tokens))
 
 
 def remove_from_index(conn: sqlite3.Connection, table: str, rows: Iterable[Sequence]) -> None:
@@ -170,11 +159,18 @@ def rebuild_index(conn: sqlite3.Connection, table: str, batch: int = 2000) -> No
     conn.execute(f"INSERT INTO {table}_fts ({table}_fts) VALUES ('delete-all')")
     cursor = conn.execute(INDEX_SOURCES[table])
     while rows := cursor.fetchmany(batch):
-        add_to_index(conn, table, [_shape(table, row) for row in rows])
+        add_to_index(conn, table, rows)
 
 
 def _terms(query: str | None) -> list[str]:
     return [t for t in (query or "").lower().split() if t]
+
+
+def contains(text: str | None, query: str | None) -> bool:
+    """Whether ``text`` holds every term of the query (case-insensitive, like the index)."""
+    text = (text or "").lower()
+    terms = _terms(query)
+    return bool(terms) and all(term in text for term in terms)
 
 
 def hits(text: str | None, query: str | None) -> int:
@@ -218,13 +214,19 @@ def search(db_path: str | Path, query: str, table: str = "reports", limit: int =
     conn = sqlite3.connect(str(db_path))
     conn.row_factory = sqlite3.Row
     try:
-        rows = conn.execute(
-            f"SELECT * FROM {table} WHERE id IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?)",
-            (fts_query(query),),
-        ).fetchall()
+        if table in SEARCHED_WITHIN_REPORTS:
+            rows = [
+                row for row in conn.execute(
+                    f"SELECT {table}.*, {SEARCHED_WITHIN_REPORTS[table]} AS searched FROM {table} "
+                    f"WHERE report_id IN ({REPORTS_MATCHING})", (fts_query(query),),
+                )
+                if contains(row["searched"], query)
+            ]
+        else:
+            rows = conn.execute(f"SELECT * FROM {table} WHERE id IN ({REPORTS_MATCHING})", (fts_query(query),)).fetchall()
     finally:
         conn.close()
-    found = [dict(row) for row in rows]
+    found = [{k: row[k] for k in row.keys() if k != "searched"} for row in rows]
     for row in found:
         row["score"] = score(row.get("title"), row.get("text") or row.get("subject"), query)
     return sorted(found, key=lambda row: (-row["score"], row["id"]))[:limit]

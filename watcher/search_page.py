@@ -25,12 +25,12 @@ TEMPLATE = """{% extends "base.html" %}
 </form>
 {% if q %}{% for section in sections %}
 <section class="search-results" data-table="{{ section.table }}">
-  <h2>{{ section.title }}: {{ "{:,}".format(section.count) }}</h2>
+  <h2>{{ section.title }}: {{ "{:,}".format(section.count) }}{% if section.bounded %} in the {{ candidates }} best reports{% endif %}</h2>
   {% if section.rows %}<ol class="search-hits">
   {% for row in section.rows %}<li><a href="{{ row.url }}">{{ row.title }}</a>{% if row.detail %} <span class="search-detail">{{ row.detail }}</span>{% endif %}
     <p class="search-excerpt">{{ row.excerpt }}</p></li>
   {% endfor %}</ol>
-  {% if section.count > section.rows|length %}<p><a href="{{ section.more }}">All {{ "{:,}".format(section.count) }} {{ section.table }} containing “{{ q }}”</a></p>{% endif %}
+  {% if section.count > section.rows|length or section.bounded %}<p><a href="{{ section.more }}">All {% if not section.bounded %}{{ "{:,}".format(section.count) }} {% endif %}{{ section.table }} containing “{{ q }}”</a></p>{% endif %}
   {% else %}<p>None.</p>{% endif %}
 </section>
 {% endfor %}{% endif %}
@@ -57,7 +57,9 @@ async def search_page(datasette, request):
         sections = [await _reports(datasette, database, q, match), await _sentences(datasette, database, q, match),
                     await _facts(datasette, database, q, match)]
     template = datasette.jinja_env.from_string(TEMPLATE)
-    html = await datasette.render_template(template, {"q": q, "sections": sections}, request=request)
+    html = await datasette.render_template(
+        template, {"q": q, "sections": sections, "candidates": CANDIDATES}, request=request
+    )
     return Response.html(html)
 
 
@@ -78,7 +80,7 @@ async def _reports(datasette, database, q, match):
     )).rows
     ranked = sorted(rows, key=lambda r: (-score(r["title"], r["text"], q), r["id"]))[:PER_TABLE]
     return {
-        "table": "reports", "title": "Reports · 报告", "count": await _count(database, "reports_fts", match),
+        "table": "reports", "title": "Reports · 报告", "count": await _count(database, "reports_fts", match), "bounded": False,
         "more": _more(datasette, database, "reports", q),
         "rows": [
             {
@@ -92,33 +94,50 @@ async def _reports(datasette, database, q, match):
     }
 
 
+# The best reports by the index's bm25, for the sections searched through reports.
+BEST_REPORTS = (
+    "select rowid, bm25(reports_fts, 10.0, 1.0) as rank from reports_fts where reports_fts match ? "
+    "order by rank limit ?"
+)
+
+
+async def _within_reports(database, match, candidates, sql, q):
+    """Rows of the ``candidates`` best reports that hold the words; whether more reports matched."""
+    rows = (await database.execute(f"with hit as ({BEST_REPORTS}) {sql}", [match, candidates, q])).rows
+    return rows, await _count(database, "reports_fts", match) > candidates
+
+
 async def _sentences(datasette, database, q, match):
-    rows = (await database.execute(
-        "select s.id, s.text, r.title from sentences s join reports r on r.id = s.report_id "
-        "where s.id in (select rowid from sentences_fts where sentences_fts match ? limit ?)",
-        [match, PER_TABLE],
-    )).rows
+    rows, bounded = await _within_reports(
+        database, match, CANDIDATES,
+        "select s.id, s.text, r.title, r.id as report_id from hit join sentences s on s.report_id = hit.rowid "
+        "join reports r on r.id = hit.rowid where search_contains(s.text, ?) order by hit.rank, s.seq",
+        q,
+    )
     return {
-        "table": "sentences", "title": "Sentences · 句子", "count": await _count(database, "sentences_fts", match),
+        "table": "sentences", "title": "Sentences · 句子", "count": len(rows), "bounded": bounded,
         "more": _more(datasette, database, "sentences", q),
         "rows": [
             {
-                "url": datasette.urls.row(database.name, "sentences", str(r["id"])),
+                "url": datasette.urls.row(database.name, "reports", str(r["report_id"])),
                 "title": r["title"] or "(untitled)", "detail": None, "excerpt": marked(excerpt(r["text"], q), q),
             }
-            for r in rows
+            for r in rows[:PER_TABLE]
         ],
     }
 
 
 async def _facts(datasette, database, q, match):
-    rows = (await database.execute(
-        "select f.id, f.subject, f.raw, s.text from facts f left join sentences s on s.id = f.sentence_id "
-        "where f.id in (select rowid from facts_fts where facts_fts match ? limit ?)",
-        [match, PER_TABLE],
-    )).rows
+    rows, bounded = await _within_reports(
+        database, match, CANDIDATES,
+        "select f.id, f.subject, f.raw, s.text from hit join facts f on f.report_id = hit.rowid "
+        "left join sentences s on s.id = f.sentence_id "
+        "where search_contains(coalesce(f.subject, '') || ' ' || coalesce(s.text, ''), ?) "
+        "order by hit.rank, f.start",
+        q,
+    )
     return {
-        "table": "facts", "title": "Facts · 数据", "count": await _count(database, "facts_fts", match),
+        "table": "facts", "title": "Facts · 数据", "count": len(rows), "bounded": bounded,
         "more": _more(datasette, database, "facts", q),
         "rows": [
             {
@@ -126,6 +145,6 @@ async def _facts(datasette, database, q, match):
                 "title": marked(f"{r['subject'] or ''} {r['raw']}".strip(), q), "detail": None,
                 "excerpt": marked(excerpt(r["text"] or "", q), q),
             }
-            for r in rows
+            for r in rows[:PER_TABLE]
         ],
     }

@@ -23,11 +23,12 @@ from schema.vocabulary import Vocabulary
 from watcher import corrections, dedupe
 from watcher.extract.keywords import CORPUS_MIN_DOCUMENTS, corpus_idf, default_idf, rank_keywords
 from watcher.ids import Ids
-from watcher.search import add_to_index, clause, indexed_rows, remove_from_index
+from watcher.search import index_values, indexed_rows, insert_into_index, remove_from_index
+from watcher.staging import Staged
 from watcher.texts import between, whole
 
 # Tables holding one report's extracted rows, children before parents for deletion.
-REPORT_CHILDREN = ("facts", "citations", "sentences", "sections", "phrases", "keywords", "people")
+REPORT_CHILDREN = ("facts", "citations", "sentence_spans", "sections", "phrases", "keywords", "people")
 
 class Store:
     def __init__(self, path: Path | str, *, pause_before_commit: float = 0.0):
@@ -37,8 +38,10 @@ class Store:
         # call can commit half of a document behind our back.
         self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self.db = sqlite_utils.Database(self.conn)
-        # Texts of a few kB pack better into 8 kB pages (takes effect only on a new file).
+        # Texts of a few kB pack better into 8 kB pages, and pages the search index frees as it
+        # merges can be given back (``tidy``). Both take effect only on a new file.
         self.conn.execute("PRAGMA page_size = 8192")
+        self.conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA busy_timeout=5000")
@@ -48,6 +51,10 @@ class Store:
         self.in_batch = False
         self._savepoints = 0
         self._recounting = False
+        # Index rows and term counts waiting for COMMIT (``watcher.staging``): the batch's, and the
+        # file's whose savepoint is open.
+        self._batch_stage: Staged | None = None
+        self._stage: Staged | None = None
         # Terms of a stored text (set by the ingestor, which has the vocabulary): lets a replaced
         # document's terms leave the document frequencies. Without it they stay counted.
         self.term_counter: Callable[[str], Iterable[str]] | None = None
@@ -105,16 +112,22 @@ class Store:
         return [r[0] for r in self.conn.execute("SELECT text FROM reports WHERE document_id = ?", (document_id,))]
 
     def corpus_documents(self) -> int:
-        """How many documents the keyword term frequencies count."""
-        return int(self._state("documents") or 0)
+        """How many documents the keyword term frequencies count (staged changes included)."""
+        return int(self._state("documents") or 0) + sum(stage.documents for stage in self._stages())
 
     def term_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
-        return dict(
+        terms = list(terms)
+        counts = dict(
             self.conn.execute(
                 "SELECT term, documents FROM document_frequencies WHERE term IN (SELECT value FROM json_each(?))",
-                (json.dumps(list(terms), ensure_ascii=False),),
+                (json.dumps(terms, ensure_ascii=False),),
             )
         )
+        for stage in self._stages():
+            for term in terms:
+                if stage.terms.get(term):
+                    counts[term] = counts.get(term, 0) + stage.terms[term]
+        return {term: count for term, count in counts.items() if count > 0}
 
     # -- writing -------------------------------------------------------------------------
 
@@ -127,8 +140,10 @@ class Store:
             return
         self.conn.execute("BEGIN IMMEDIATE")
         self.in_batch = True
+        self._batch_stage = Staged(SEARCH_INDEXES)
         try:
             yield self
+            self._write_staged(self._batch_stage)
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
@@ -136,6 +151,7 @@ class Store:
             self._commit()
         finally:
             self.in_batch = False
+            self._batch_stage = None
 
     def save(
         self,
@@ -169,7 +185,7 @@ class Store:
             self._count_terms(reports, +1)
             indexed = self._insert_reports(document.id, reports, Ids(self.conn))
             for table, rows in indexed.items():
-                add_to_index(self.conn, table, rows, index[table] if index else None)
+                self._stage.add(table, index_values(table, rows, index[table] if index else None))
             corrections.apply(self.conn, document.id, document.extractor_version)
             self._insert_log(log)
 
@@ -197,12 +213,11 @@ class Store:
             after = self._insert_reports(document_id, reports, ids)
             for table in SEARCH_INDEXES:
                 old, new = set(before[table]), set(after[table])
-                remove_from_index(self.conn, table, [row for row in before[table] if row not in new])
+                self._unindex(table, [row for row in before[table] if row not in new])
                 fresh = [i for i, row in enumerate(after[table]) if row not in old]
-                add_to_index(
-                    self.conn, table, [after[table][i] for i in fresh],
-                    [index[table][i] for i in fresh] if index else None,
-                )
+                self._stage.add(table, index_values(
+                    table, [after[table][i] for i in fresh], [index[table][i] for i in fresh] if index else None,
+                ))
             outside = between(text or "", [(r.start, r.end, r.text) for r, _ in reports])
             self.conn.execute(
                 "UPDATE documents SET extractor_version = ?, text = ?, text_outside_reports = ? WHERE id = ?",
@@ -249,30 +264,73 @@ class Store:
                 rows,
             )
 
+    def tidy(self) -> None:
+        """After a bulk run: merge the search index into one segment (each batch adds one, and
+        until merged they repeat the index's terms), then give the freed pages back to the disk.
+        Costs a pass over the index, so it is for the end of a run that added much, not per file."""
+        with self._transaction():
+            for table in SEARCH_INDEXES:
+                self.conn.execute(f"INSERT INTO {table}_fts ({table}_fts) VALUES ('optimize')")
+        # executescript steps the pragma to its end; execute would free a single page
+        self.conn.executescript("PRAGMA incremental_vacuum")
+
     # -- internals -----------------------------------------------------------------------
 
     @contextmanager
     def _transaction(self):
-        """One file's writes: a transaction of its own, or a savepoint inside a batch."""
-        if self.in_batch:
-            self._savepoints += 1
-            name = f"file_{self._savepoints}"
-            self.conn.execute(f"SAVEPOINT {name}")
+        """One file's writes: a transaction of its own, or a savepoint inside a batch. Its index
+        rows and term counts are staged (``self._stage``) and written just before COMMIT."""
+        self._stage = Staged(SEARCH_INDEXES)
+        try:
+            if self.in_batch:
+                self._savepoints += 1
+                name = f"file_{self._savepoints}"
+                self.conn.execute(f"SAVEPOINT {name}")
+                try:
+                    yield
+                except BaseException:
+                    self.conn.execute(f"ROLLBACK TO {name}")
+                    self.conn.execute(f"RELEASE {name}")
+                    raise
+                self.conn.execute(f"RELEASE {name}")
+                self._batch_stage.absorb(self._stage)
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield
+                self._write_staged(self._stage)
             except BaseException:
-                self.conn.execute(f"ROLLBACK TO {name}")
-                self.conn.execute(f"RELEASE {name}")
+                self.conn.execute("ROLLBACK")
                 raise
-            self.conn.execute(f"RELEASE {name}")
-            return
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self._commit()
+            self._commit()
+        finally:
+            self._stage = None
+
+    def _stages(self) -> list[Staged]:
+        return [stage for stage in (self._batch_stage, self._stage) if stage is not None]
+
+    def _unindex(self, table: str, rows: list[tuple]) -> None:
+        """Take rows out of the index: unstaged if not written yet, else deleted from it."""
+        outer = self._batch_stage if self.in_batch else None
+        remove_from_index(self.conn, table, self._stage.remove(table, rows, outer))
+
+    def _write_staged(self, stage: Staged) -> None:
+        for table in SEARCH_INDEXES:
+            insert_into_index(self.conn, table, stage.rows(table))
+        changes = [(term, change) for term, change in stage.terms.items() if change]
+        self.conn.executemany(
+            "INSERT INTO document_frequencies (term, documents) VALUES (?, ?) "
+            "ON CONFLICT(term) DO UPDATE SET documents = documents + excluded.documents",
+            changes,
+        )
+        fallen = [term for term, change in changes if change < 0]
+        if fallen:
+            self.conn.execute(
+                "DELETE FROM document_frequencies WHERE term IN (SELECT value FROM json_each(?)) AND documents <= 0",
+                (json.dumps(fallen, ensure_ascii=False),),
+            )
+        if stage.documents:
+            self._set_state("documents", max(0, int(self._state("documents") or 0) + stage.documents))
 
     def _commit(self) -> None:
         if self.pause_before_commit:
@@ -297,17 +355,7 @@ class Store:
         self._change_frequencies(terms, change)
 
     def _change_frequencies(self, terms: list[str], change: int) -> None:
-        self.conn.executemany(
-            "INSERT INTO document_frequencies (term, documents) VALUES (?, ?) "
-            "ON CONFLICT(term) DO UPDATE SET documents = documents + excluded.documents",
-            [(term, change) for term in terms],
-        )
-        if change < 0:
-            self.conn.execute(
-                "DELETE FROM document_frequencies WHERE term IN (SELECT value FROM json_each(?)) AND documents <= 0",
-                (json.dumps(terms, ensure_ascii=False),),
-            )
-        self._set_state("documents", max(0, self.corpus_documents() + change))
+        self._stage.count(terms, change)
 
     def _keywords(self, extractions: list[Extraction]) -> list[list]:
         """Each report's keywords, ranked against an IDF table looked up once for the whole
@@ -347,7 +395,7 @@ class Store:
                 terms.update(self.term_counter(text))
             self._change_frequencies(sorted(terms), -1)
         for table, rows in self._indexed(document_id).items():
-            remove_from_index(self.conn, table, rows)
+            self._unindex(table, rows)
         self._delete_reports(document_id)
         self.conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
 
@@ -379,10 +427,10 @@ class Store:
             for s in extraction.sections
         ])
         section_ids = {(r["report_id"], r["seq"]): r["id"] for r in sections}
-        sentences = ids.give("sentences", [
+        sentences = ids.give("sentence_spans", [
             {
                 "report_id": report_id, "section_id": section_ids.get((report_id, s.section_seq)),
-                **s.model_dump(exclude={"section_seq"}),
+                **s.model_dump(exclude={"section_seq", "text"}),
             }
             for report_id, (_, extraction) in zip(report_ids, reports)
             for s in extraction.sentences
@@ -408,20 +456,15 @@ class Store:
             ]
             children["keywords"] += [{"report_id": report_id, **k.model_dump()} for k in ranked]
         self._insert_many("sections", sections)
-        self._insert_many("sentences", sentences)
+        self._insert_many("sentence_spans", sentences)
         facts = ids.give("facts", children["facts"])
         self._insert_many("facts", facts)
         for table in ("citations", "phrases", "people"):
             self._insert_many(table, ids.give(table, children[table]))
         for report_id, (report, extraction) in zip(report_ids, reports):
             dedupe.link(self.conn, report_id, report, extraction.signature)
-        texts = {r["id"]: r["text"] for r in report_rows}
         self._insert_many("keywords", children["keywords"])
-        return {
-            "reports": [(r["id"], r["title"], r["text"]) for r in report_rows],
-            "sentences": [(r["id"], r["text"]) for r in sentences],
-            "facts": [(r["id"], r["subject"], clause(texts[r["report_id"]], r["start"], r["end"])) for r in facts],
-        }
+        return {"reports": [(r["id"], r["title"], r["text"]) for r in report_rows]}
 
     def _insert_many(self, table: str, rows: list[dict]) -> None:
         if not rows:

@@ -294,6 +294,7 @@ class Watcher:
             if self._backfill.done >= self._backfill.files:
                 self._backfill.close()
                 self._backfill = None
+                self.ingestor.tidy()
         if self.on_result is not None:
             self.on_result(result)
 
