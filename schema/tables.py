@@ -22,12 +22,15 @@ SEARCH_INDEXES = {
     "reports": ("title", "text"),
 }
 
-# A sentence is a span of its report's text; the view gives it its text.
+# A sentence is a span of its report's text; the view gives it its text. The text is a scalar
+# subquery, not a join, so that SQLite can flatten the view into a query that LEFT JOINs it
+# (facts f LEFT JOIN sentences s): a view that is a join would be computed whole first.
 SENTENCES_VIEW = """
 CREATE VIEW sentences AS
-    SELECT s.id, s.report_id, s.section_id, s.seq, substr(r.text, s.start + 1, s."end" - s.start) AS text,
+    SELECT s.id, s.report_id, s.section_id, s.seq,
+        (SELECT substr(r.text, s.start + 1, s."end" - s.start) FROM reports r WHERE r.id = s.report_id) AS text,
         s.start, s."end"
-    FROM sentence_spans s JOIN reports r ON r.id = s.report_id;
+    FROM sentence_spans s;
 """
 
 

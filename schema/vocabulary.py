@@ -65,6 +65,11 @@ class OrganRules(BaseModel):
     compatible: dict[Level, list[Level]] = {}
     national_markers: dict[OrganKind, list[str]] = {}
     national_names: dict[OrganKind, str] = {}
+    congress_words: list[str] = []
+
+    def about_congress(self, text: str) -> bool:
+        """Whether the text holds a word of the congress system (``congress_words``)."""
+        return not self.congress_words or any(word in text for word in self.congress_words)
 
     @cached_property
     def body_words(self) -> re.Pattern:

@@ -142,3 +142,32 @@ def test_status_json_and_never_creates_a_database(settings, tmp_path):
     CliRunner().invoke(cli, ["ingest", str(fixture_reports()[0]), "--db", str(settings.db)])
     report = json.loads(CliRunner().invoke(cli, ["status", "--json", "--db", str(settings.db)]).output)
     assert report["counts"] == {"ingested": 1} and report["reports"] >= 1
+
+
+def test_status_escapes_file_names_that_would_break_its_lines(settings, tmp_path):
+    bad = tmp_path / "a\nfailed 2026 forged.txt"
+    bad.write_bytes(b"")
+    runner = CliRunner()
+    runner.invoke(cli, ["ingest", str(bad), "--db", str(settings.db)])
+    result = runner.invoke(cli, ["status", "--db", str(settings.db)])
+    assert result.exit_code == 0
+    failure_lines = [line for line in result.output.splitlines() if "forged" in line]
+    assert len(failure_lines) == 1 and "a\\nfailed 2026 forged.txt" in failure_lines[0]
+
+
+def test_ingest_move_refuses_while_a_service_holds_the_inbox(settings, tmp_path):
+    from watcher.lock import single_instance
+
+    settings.inbox.mkdir(parents=True, exist_ok=True)
+    dropped = settings.inbox / fixture_reports()[0].name
+    dropped.write_bytes(fixture_reports()[0].read_bytes())
+    with single_instance(settings.inbox, tmp_path / "service.db"):
+        result = CliRunner().invoke(
+            cli, ["ingest", str(dropped), "--move", "--inbox", str(settings.inbox), "--db", str(settings.db)]
+        )
+    assert result.exit_code == 2 and "already running on the inbox" in result.output
+    assert result.output.count("\n") == 1 and dropped.exists() and not settings.db.exists()
+    result = CliRunner().invoke(
+        cli, ["ingest", str(dropped), "--move", "--inbox", str(settings.inbox), "--db", str(settings.db)]
+    )
+    assert result.exit_code == 0 and not dropped.exists()

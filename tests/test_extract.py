@@ -37,6 +37,15 @@ def test_the_organ_kind_decides_whether_facts_get_renda_indicators():
     assert [c.action for c in court.citations] == ["执法检查"]  # citations are the text's, whoever wrote it
 
 
+def test_a_fragment_naming_no_body_and_no_congress_word_gets_no_renda_indicators():
+    """A page torn from a government report: no title, no body named, no word of the congress system."""
+    fragment = "一年来，民生保障更加有力。化解处置信访积案23件，新增城镇就业5600余人。"
+    assert [(f.value, f.indicator) for f in extract(fragment, VOCABULARY).facts] == [(23, None), (5600, None)]
+    for word in ("常委会", "常委會", "人大代表"):
+        congress = extract(f"{word}工作中，化解处置信访积案23件。", VOCABULARY).facts
+        assert [(f.value, f.indicator) for f in congress] == [(23, "petitions_handled")], word
+
+
 GOVERNMENT_REPORT = """政府工作报告
 ——2024年1月12日在清河县第十八届人民代表大会第四次会议上
 清河县人民政府县长

@@ -297,3 +297,16 @@ def test_a_large_document_is_stored_in_time_that_grows_with_its_size(tmp_path):
     (small, _), (large, reading) = times[0.1], times[0.4]
     assert large / max(small, 0.02) < GROWTH_BOUND
     assert large < reading, f"storing took {large:.2f} s, reading {reading:.2f} s"
+
+
+def test_reading_sentences_through_the_view_never_computes_the_whole_view(store):
+    """Facts are shown with their sentence everywhere (LEFT JOIN sentences): each such query
+    must look sentences up by id, not compute every sentence's text first."""
+    queries = [
+        "select f.id, s.text from facts f left join sentences s on s.id = f.sentence_id where f.report_id = 1",
+        "select s.text from sentences s where s.report_id = 1 order by s.seq",
+        "select r.title, s.text from reports r join sentences s on s.report_id = r.id where r.id = 1",
+    ]
+    for sql in queries:
+        plan = " ".join(str(row[-1]) for row in store.conn.execute("explain query plan " + sql))
+        assert "MATERIALIZE" not in plan and "SCAN" not in plan, (sql, plan)

@@ -193,6 +193,7 @@ def status(db, limit, as_json):
     """Counts by ingest status and the latest failures with their reasons (never creates a database)."""
     import json
 
+    from watcher.files import printable
     from watcher.ingest import ingest_status
 
     settings = _settings(db=db)
@@ -217,7 +218,7 @@ def status(db, limit, as_json):
     if report["failures"]:
         click.echo("\nlatest failures:")
         for row in report["failures"]:
-            click.echo(f"  {row['started_at']}  {row['filename']}: {row['detail']}")
+            click.echo(f"  {row['started_at']}  {printable(row['filename'])}: {printable(row['detail'] or '')}")
 
 
 @cli.command()

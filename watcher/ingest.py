@@ -23,6 +23,7 @@ from watcher.corrections import unapplied
 from watcher.errors import EnvironmentFault, FileFault, describe, is_environmental
 from watcher.extract.keywords import term_counts
 from watcher.files import NotAFile, check, move_into, read_regular, stored_name
+from watcher.lock import claim, lock_paths
 from watcher.originals import Originals
 from watcher.pipeline import extractor_version
 from watcher.pool import Failed, make_pool
@@ -394,6 +395,13 @@ def ingest_paths(settings: Settings, paths, *, move: bool = False, progress: boo
     """One-shot ingest. Files stay where they are unless ``move``: then they go to the inbox's
     processed/ and failed/ folders as with the watcher."""
     settings = settings.model_copy(update={"keep_files": not move})
+    if move:  # moving files inside the inbox is the watcher's job: not both at once
+        with claim("inbox", lock_paths(settings.inbox, settings.db)[0][1], settings.inbox):
+            return _ingest_paths(settings, paths, progress)
+    return _ingest_paths(settings, paths, progress)
+
+
+def _ingest_paths(settings: Settings, paths, progress: bool) -> IngestSummary:
     files = expand_paths(paths)
     store = open_store(settings.db)
     try:

@@ -3,17 +3,20 @@ reports, sentences and facts, each with the number of hits and a link to all of 
 
 from __future__ import annotations
 
+import sqlite3
 from urllib.parse import urlencode
 
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from watcher.search import excerpt, fts_query, highlight_spans, score
+from watcher.search import contains, excerpt, fts_query, highlight_spans, score
 
 PER_TABLE = 5
 # Reports are ranked by score among this many best by the index's own bm25, so that a query
 # found in every report costs no more than one found in fifty.
 CANDIDATES = 200
+# Sentences and facts are looked for in the best of them.
+WITHIN_CANDIDATES = 50
 
 TEMPLATE = """{% extends "base.html" %}
 {% block title %}Search{% if q %}: {{ q }}{% endif %}{% endblock %}
@@ -54,11 +57,19 @@ async def search_page(datasette, request):
     sections = []
     if q:
         match = fts_query(q)
-        sections = [await _reports(datasette, database, q, match), await _sentences(datasette, database, q, match),
-                    await _facts(datasette, database, q, match)]
+        best = (await database.execute(
+            "select r.id, r.title, r.text, r.organ, r.year from reports r join ("
+            "  select rowid, bm25(reports_fts, 10.0, 1.0) as rank from reports_fts where reports_fts match ?"
+            "  order by rank limit ?) hit on hit.rowid = r.id order by hit.rank",
+            [match, CANDIDATES],
+        )).rows
+        count = await _count(database, "reports_fts", match)
+        sections = [_reports(datasette, database, q, best, count),
+                    await _sentences(datasette, database, q, best, count > WITHIN_CANDIDATES),
+                    await _facts(datasette, database, q, best, count > WITHIN_CANDIDATES)]
     template = datasette.jinja_env.from_string(TEMPLATE)
     html = await datasette.render_template(
-        template, {"q": q, "sections": sections, "candidates": CANDIDATES}, request=request
+        template, {"q": q, "sections": sections, "candidates": WITHIN_CANDIDATES}, request=request
     )
     return Response.html(html)
 
@@ -71,16 +82,10 @@ async def _count(database, index, match) -> int:
     return (await database.execute(f"select count(*) from {index} where {index} match ?", [match])).first()[0]
 
 
-async def _reports(datasette, database, q, match):
-    rows = (await database.execute(
-        "select r.id, r.title, r.text, r.organ, r.year from reports r join ("
-        "  select rowid, bm25(reports_fts, 10.0, 1.0) as rank from reports_fts where reports_fts match ?"
-        "  order by rank limit ?) hit on hit.rowid = r.id",
-        [match, CANDIDATES],
-    )).rows
-    ranked = sorted(rows, key=lambda r: (-score(r["title"], r["text"], q), r["id"]))[:PER_TABLE]
+def _reports(datasette, database, q, best, count):
+    ranked = sorted(best, key=lambda r: (-score(r["title"], r["text"], q), r["id"]))[:PER_TABLE]
     return {
-        "table": "reports", "title": "Reports · 报告", "count": await _count(database, "reports_fts", match), "bounded": False,
+        "table": "reports", "title": "Reports · 报告", "count": count, "bounded": False,
         "more": _more(datasette, database, "reports", q),
         "rows": [
             {
@@ -94,57 +99,69 @@ async def _reports(datasette, database, q, match):
     }
 
 
-# The best reports by the index's bm25, for the sections searched through reports.
-BEST_REPORTS = (
-    "select rowid, bm25(reports_fts, 10.0, 1.0) as rank from reports_fts where reports_fts match ? "
-    "order by rank limit ?"
-)
+async def _spans(database, sql, best) -> list[sqlite3.Row]:
+    """Rows of ``sql`` (which selects by ``report_id in (…)``) for the best reports, in their
+    order: run on the connection itself, since thousands of rows are only filtered here."""
+    best = best[:WITHIN_CANDIDATES]
+    order = {r["id"]: i for i, r in enumerate(best)}
+
+    def run(conn):
+        cursor = conn.execute(sql.format(marks=",".join("?" * len(order))), list(order))
+        cursor.row_factory = sqlite3.Row
+        return cursor.fetchall()
+
+    rows = await database.execute_fn(run) if order else []
+    return sorted(rows, key=lambda r: (order[r["report_id"]], r["start"]))
 
 
-async def _within_reports(database, match, candidates, sql, q):
-    """Rows of the ``candidates`` best reports that hold the words; whether more reports matched."""
-    rows = (await database.execute(f"with hit as ({BEST_REPORTS}) {sql}", [match, candidates, q])).rows
-    return rows, await _count(database, "reports_fts", match) > candidates
-
-
-async def _sentences(datasette, database, q, match):
-    rows, bounded = await _within_reports(
-        database, match, CANDIDATES,
-        "select s.id, s.text, r.title, r.id as report_id from hit join sentences s on s.report_id = hit.rowid "
-        "join reports r on r.id = hit.rowid where search_contains(s.text, ?) order by hit.rank, s.seq",
-        q,
+async def _sentences(datasette, database, q, best, bounded):
+    """Sentences of the best reports holding every word: cut from the report texts in hand."""
+    texts = {r["id"]: (r["title"], r["text"]) for r in best}
+    spans = await _spans(
+        database, 'select id, report_id, start, "end" from sentence_spans where report_id in ({marks})', best
     )
+    found = []
+    for span in spans:
+        title, text = texts[span["report_id"]]
+        sentence = text[span["start"]:span["end"]]
+        if contains(sentence, q):
+            found.append((span["report_id"], title, sentence))
+    rows = [
+        {
+            "url": datasette.urls.row(database.name, "reports", str(report_id)),
+            "title": title or "(untitled)", "detail": None, "excerpt": marked(excerpt(sentence, q), q),
+        }
+        for report_id, title, sentence in found[:PER_TABLE]
+    ]
     return {
-        "table": "sentences", "title": "Sentences · 句子", "count": len(rows), "bounded": bounded,
-        "more": _more(datasette, database, "sentences", q),
-        "rows": [
-            {
-                "url": datasette.urls.row(database.name, "reports", str(r["report_id"])),
-                "title": r["title"] or "(untitled)", "detail": None, "excerpt": marked(excerpt(r["text"], q), q),
-            }
-            for r in rows[:PER_TABLE]
-        ],
+        "table": "sentences", "title": "Sentences · 句子", "count": len(found), "bounded": bounded,
+        "more": _more(datasette, database, "sentences", q), "rows": rows,
     }
 
 
-async def _facts(datasette, database, q, match):
-    rows, bounded = await _within_reports(
-        database, match, CANDIDATES,
-        "select f.id, f.subject, f.raw, s.text from hit join facts f on f.report_id = hit.rowid "
-        "left join sentences s on s.id = f.sentence_id "
-        "where search_contains(coalesce(f.subject, '') || ' ' || coalesce(s.text, ''), ?) "
-        "order by hit.rank, f.start",
-        q,
+async def _facts(datasette, database, q, best, bounded):
+    """Facts of the best reports whose subject or sentence holds every word."""
+    texts = {r["id"]: r["text"] for r in best}
+    facts = await _spans(
+        database,
+        'select f.id, f.report_id, f.subject, f.raw, f.start, s.start as s_start, s."end" as s_end from facts f '
+        "left join sentence_spans s on s.id = f.sentence_id where f.report_id in ({marks})",
+        best,
     )
+    found = []
+    for f in facts:
+        sentence = texts[f["report_id"]][f["s_start"]:f["s_end"]] if f["s_start"] is not None else ""
+        if contains(f"{f['subject'] or ''} {sentence}", q):
+            found.append((f, sentence))
+    rows = [
+        {
+            "url": datasette.urls.row(database.name, "facts", str(f["id"])),
+            "title": marked(f"{f['subject'] or ''} {f['raw']}".strip(), q), "detail": None,
+            "excerpt": marked(excerpt(sentence, q), q),
+        }
+        for f, sentence in found[:PER_TABLE]
+    ]
     return {
-        "table": "facts", "title": "Facts · 数据", "count": len(rows), "bounded": bounded,
-        "more": _more(datasette, database, "facts", q),
-        "rows": [
-            {
-                "url": datasette.urls.row(database.name, "facts", str(r["id"])),
-                "title": marked(f"{r['subject'] or ''} {r['raw']}".strip(), q), "detail": None,
-                "excerpt": marked(excerpt(r["text"] or "", q), q),
-            }
-            for r in rows[:PER_TABLE]
-        ],
+        "table": "facts", "title": "Facts · 数据", "count": len(found), "bounded": bounded,
+        "more": _more(datasette, database, "facts", q), "rows": rows,
     }

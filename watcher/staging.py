@@ -39,8 +39,8 @@ class Staged:
         return indexed
 
     def count(self, terms: Iterable[str], change: int) -> None:
-        for term in terms:
-            self.terms[term] += change
+        """One document's distinct ``terms`` counted in (``change`` 1) or out (-1)."""
+        (self.terms.update if change > 0 else self.terms.subtract)(terms)
         self.documents += change
 
     def absorb(self, inner: Staged) -> None:

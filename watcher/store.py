@@ -123,10 +123,11 @@ class Store:
                 (json.dumps(terms, ensure_ascii=False),),
             )
         )
+        wanted = set(terms)
         for stage in self._stages():
-            for term in terms:
-                if stage.terms.get(term):
-                    counts[term] = counts.get(term, 0) + stage.terms[term]
+            staged = stage.terms
+            for term in staged.keys() & wanted:  # walks the smaller of the two
+                counts[term] = counts.get(term, 0) + staged[term]
         return {term: count for term, count in counts.items() if count > 0}
 
     # -- writing -------------------------------------------------------------------------
@@ -351,10 +352,10 @@ class Store:
 
     def _count_terms(self, reports: list[tuple[Report, Extraction]], change: int) -> None:
         """Add (or take away) one document's distinct terms to the document frequencies."""
-        terms = sorted(set().union(*(extraction.terms for _, extraction in reports))) if reports else []
+        terms = set().union(*(extraction.terms for _, extraction in reports)) if reports else set()
         self._change_frequencies(terms, change)
 
-    def _change_frequencies(self, terms: list[str], change: int) -> None:
+    def _change_frequencies(self, terms: set[str], change: int) -> None:
         self._stage.count(terms, change)
 
     def _keywords(self, extractions: list[Extraction]) -> list[list]:
@@ -393,7 +394,7 @@ class Store:
             terms = set()
             for text in self.report_texts(document_id):
                 terms.update(self.term_counter(text))
-            self._change_frequencies(sorted(terms), -1)
+            self._change_frequencies(terms, -1)
         for table, rows in self._indexed(document_id).items():
             self._unindex(table, rows)
         self._delete_reports(document_id)

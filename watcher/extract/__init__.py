@@ -11,7 +11,7 @@ from watcher.extract.people import extract_people
 from watcher.extract.phrases import extract_phrases
 from watcher.extract.sections import split_sections, split_sentences
 
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 
 
 def extract(
@@ -20,6 +20,8 @@ def extract(
     """Keywords are ranked here only when ``idf`` is given; otherwise the store ranks them from
     ``terms`` against the corpus when it writes the report. ``organ_kind`` is the report's
     (Report.organ_kind): indicators belong to kinds of organ."""
+    if organ_kind is None and not vocabulary.organs.about_congress(text):
+        organ_kind = "other"  # names no body and no congress word: not a 人大 report
     sections = split_sections(text)
     terms = term_counts(text, vocabulary)
     sentences = split_sentences(text, sections)
