@@ -1,11 +1,15 @@
-"""Page latency of the site's walk on a generated database of 10,000 reports, over real HTTP.
+"""Page latency of the site on a generated database of 10,000 reports, over real HTTP, and the
+memory `report-inbox serve` holds.
 
 Reports are built from the samples (or the fixture reports): each is extracted once, then copied
 to many districts and years with its numbers varied, so places and indicators have long series.
-`report-inbox serve` publishes the file on 127.0.0.1; each page of the browser walk is fetched
-`--rounds` times; prints median and p95 in milliseconds.
+`report-inbox serve` (the code of the current directory) publishes the file on 127.0.0.1; its
+resident memory is read from /proc once it is up and idle, with that of the prepare pool's
+processes (the forkserver and its workers) beside it. Then each page of the browser walk and the
+table pages (reports with its facets, searched reports HTML and JSON, a one-character search,
+a row page) is fetched `--rounds` times; prints median and p95 in milliseconds.
 
-    python benchmarks/site.py [--reports 10000] [--rounds 20]
+    python benchmarks/site.py [--reports 10000] [--rounds 20] [--db reports.db]
 """
 
 from __future__ import annotations
@@ -66,6 +70,42 @@ def build(path: Path, count: int) -> None:
     store.close()
 
 
+def memory_mb(pid: int) -> tuple[float, float]:
+    """Resident (RSS) and proportional (PSS: shared pages split between their processes) MB."""
+    def field(path: str, name: str) -> float:
+        line = next(l for l in Path(f"/proc/{pid}/{path}").read_text().splitlines() if l.startswith(name + ":"))
+        return int(line.split()[1]) / 1024
+
+    return field("status", "VmRSS"), field("smaps_rollup", "Pss")
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def print_memory(pid: int) -> None:
+    rss, pss = memory_mb(pid)
+    print(f"serve process at idle: RSS {rss:.0f} MB (PSS {pss:.0f} MB)")
+    for child in children(pid):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_text().replace("\0", " ")
+            rss, pss = memory_mb(child)
+        except OSError:
+            continue
+        kind = "forkserver" if "forkserver" in command else "resource tracker" if "resource_tracker" in command else "child"
+        line = f"  {kind}: RSS {rss:.0f} MB (PSS {pss:.0f} MB)"
+        workers = [memory_mb(w) for w in children(child)]
+        if workers:
+            line += "; its workers: " + ", ".join(f"RSS {r:.0f} MB (PSS {p:.0f} MB)" for r, p in workers)
+        print(line)
+
+
 def fetch(url: str, timeout: float = 60) -> float:
     start = time.perf_counter()
     with urllib.request.urlopen(url, timeout=timeout) as response:
@@ -100,6 +140,8 @@ def main() -> None:
             except OSError:
                 assert time.monotonic() < deadline and server.poll() is None, "serve did not come up"
                 time.sleep(0.2)
+        time.sleep(3)  # the watcher's start-up (pool warm-up, first rescan) is over
+        print_memory(server.pid)
         import sqlite3
 
         conn = sqlite3.connect(db)
@@ -108,7 +150,14 @@ def main() -> None:
         conn.close()
         quote = urllib.parse.quote
         name = db.stem  # Datasette names the database after its file
+        word, char = quote("民生实事"), quote("民")
         pages = {
+            "reports table, facets": f"/{name}/reports",
+            "reports?_search= (HTML)": f"/{name}/reports?_search={word}",
+            "reports?_search= 1 char (HTML)": f"/{name}/reports?_search={char}",
+            "reports.json?_search=": f"/{name}/reports.json?_search={word}",
+            "reports.json?_search= 1 char": f"/{name}/reports.json?_search={char}",
+            "report row page": f"/{name}/reports/{report_id}",
             "laws inspected query": f"/{name}/laws_inspected",
             "district page": f"/-/place/{quote(district)}",
             "city page": f"/-/place/{quote(city)}",
@@ -124,15 +173,17 @@ def main() -> None:
         size = (db.parent / "snapshots" / f"{db.stem}.db").stat().st_size / 1e6
         print(f"snapshot download ({size:.0f} MB): {first:.0f} ms when it makes the snapshot, {again:.0f} ms when it is made")
         print(f"{'page':34} {'median':>8} {'p95':>8}  (ms, {args.rounds} rounds)")
-        for name, path in pages.items():
+        for page, path in pages.items():
             try:
                 fetch(base + path)  # warm
             except urllib.error.HTTPError as error:
-                print(f"{name:34} failed: HTTP {error.code}")
+                print(f"{page:34} failed: HTTP {error.code}")
                 continue
             times = sorted(fetch(base + path) for _ in range(args.rounds))
             p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-            print(f"{name:34} {statistics.median(times):8.1f} {p95:8.1f}")
+            print(f"{page:34} {statistics.median(times):8.1f} {p95:8.1f}")
+        rss, pss = memory_mb(server.pid)
+        print(f"serve process after the pages: RSS {rss:.0f} MB (PSS {pss:.0f} MB)")
     finally:
         server.terminate()
         server.wait(timeout=120)

@@ -41,3 +41,31 @@ def test_serve_publishes_a_dropped_file_and_stops_cleanly(settings):
     finally:
         returncode = service.stop()
     assert returncode == 0
+
+
+@pytest.mark.slow
+def test_serve_process_holds_no_numeric_libraries_or_segmenter(settings):
+    """numpy, pandas, pyarrow, scipy (about 100 MB) and the segmenter's dictionary belong to the
+    prepare workers: the service process itself does not load them, before or after taking a file."""
+    from pathlib import Path
+
+    heavy = ("numpy", "pandas", "pyarrow", "scipy", "rjieba")
+
+    def loaded(pid):
+        maps = Path(f"/proc/{pid}/maps").read_text()
+        return sorted(name for name in heavy if f"/site-packages/{name}/" in maps or f"/site-packages/{name}." in maps)
+
+    service = Service(settings.inbox, settings.db)
+    try:
+        service.wait_until_up()
+        assert loaded(service.process.pid) == []
+        source = fixture_reports()[0]
+        shutil.copy(source, settings.inbox / source.name)
+        deadline = time.monotonic() + 20
+        while not get_json(f"{service.base}/reports/reports.json?_shape=array"):
+            assert time.monotonic() < deadline, "the report never appeared"
+            time.sleep(0.1)
+        get_json(f"{service.base}/reports/reports.json?_search=%E4%BB%A3%E8%A1%A8")
+        assert loaded(service.process.pid) == []
+    finally:
+        assert service.stop() == 0

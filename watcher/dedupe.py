@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+import struct
 from functools import lru_cache
 
 import numpy as np
@@ -44,6 +45,7 @@ _NOT_WORD = re.compile(r"[\W_]+")
 @lru_cache(maxsize=1)
 def _hash_parameters() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fixed by SEED: one odd multiplier per shingle position, and the permutations' a (odd) and b."""
+
     gen = np.random.RandomState(SEED)
     positions = gen.randint(0, 1 << 62, SHINGLE, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
     a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
@@ -67,11 +69,13 @@ def shingles(text: str) -> set[str]:
 @lru_cache(maxsize=1)
 def _is_letter() -> np.ndarray:
     """What ``_NOT_WORD`` keeps (``str.isalnum``), as a table over the Basic Multilingual Plane."""
+
     return np.fromiter((chr(c).isalnum() for c in range(0x10000)), dtype=bool, count=0x10000)
 
 
 def letter_codes(text: str) -> np.ndarray:
     """The code points of ``compact(text)``, picked out by table rather than by a regex."""
+
     codes = np.frombuffer(simplified(text).encode("utf-32-le", "surrogatepass"), dtype="<u4")
     keep = _is_letter()[np.minimum(codes, 0xFFFF)]
     for at in np.flatnonzero(codes > 0xFFFF):  # the rare character beyond the table
@@ -81,6 +85,7 @@ def letter_codes(text: str) -> np.ndarray:
 
 def _fmix64(h: np.ndarray) -> np.ndarray:
     """MurmurHash3's 64-bit finalizer: every input bit moves every output bit."""
+
     h ^= h >> np.uint64(33)
     h *= np.uint64(0xFF51AFD7ED558CCD)
     h ^= h >> np.uint64(33)
@@ -93,6 +98,7 @@ def shingle_hashes(text: str) -> np.ndarray:
     """A 64-bit hash of each distinct shingle, sorted: the code points of the shingle's five
     characters times fixed odd multipliers, summed (mod 2^64) and mixed. Computed over the whole
     text at once rather than shingle by shingle; two shingles share a hash with odds of 2^-64."""
+
     points = letter_codes(text).astype(np.uint64)
     if len(points) == 0:
         return np.empty(0, dtype=np.uint64)
@@ -113,6 +119,7 @@ def signature(text: str, block: int = 4096) -> Signature:
     MinHash with affine permutations of 32 bits (a·h + b mod 2^32, ``a`` odd, so each is a
     bijection) over the top 32 bits of each shingle's hash, taken ``block`` shingles at a time
     to bound memory on long reports."""
+
     hashes = shingle_hashes(text)
     _, a, b = _hash_parameters()
     minimum = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
@@ -127,21 +134,30 @@ def signature(text: str, block: int = 4096) -> Signature:
 
 def band_keys(sig: Signature) -> list[int]:
     """One 63-bit key per band: the band's number and its rows, hashed (SQLite INTEGER sized)."""
-    return _band_keys(np.asarray(sig.minhash, dtype="<u4"))
+    return _band_keys(sig.minhash)
 
 
-def _band_keys(values: np.ndarray) -> list[int]:
+def _band_keys(values) -> list[int]:
     keys = []
     for band in range(BANDS):
         digest = hashlib.blake2b(
-            band.to_bytes(2, "little") + values[band * ROWS : (band + 1) * ROWS].tobytes(), digest_size=8
+            band.to_bytes(2, "little") + _packed(values[band * ROWS : (band + 1) * ROWS]), digest_size=8
         ).digest()
         keys.append(int.from_bytes(digest, "little") >> 1)
     return keys
 
 
-def jaccard(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.count_nonzero(a == b)) / len(a)
+def _packed(values) -> bytes:
+    """MinHash values as stored: little-endian uint32."""
+    return struct.pack(f"<{len(values)}I", *values)
+
+
+def _unpacked(data: bytes) -> tuple[int, ...]:
+    return struct.unpack(f"<{len(data) // 4}I", data)
+
+
+def jaccard(a, b) -> float:
+    return sum(x == y for x, y in zip(a, b)) / len(a)
 
 
 def containment(j: float, size: int, other: int) -> float:
@@ -174,7 +190,7 @@ def _load(conn: sqlite3.Connection, ids) -> dict[int, dict]:
     return {
         row[0]: {
             "id": row[0], "duplicate_of": row[1], "organ": row[2], "year": row[3], "shingles": row[4],
-            "minhash": np.frombuffer(row[5], dtype="<u4"),
+            "minhash": _unpacked(row[5]),
         }
         for row in rows
     }
@@ -185,11 +201,11 @@ def link(conn: sqlite3.Connection, report_id: int, report: Report, sig: Signatur
     report's id (None when it is canonical itself). Runs inside the caller's transaction."""
     sig = sig or signature(report.text)
     keys = band_keys(sig)
-    minhash = np.asarray(sig.minhash, dtype="<u4")
+    minhash = tuple(sig.minhash)
     _drop_bands(conn, [report_id])
     conn.execute(
         "INSERT OR REPLACE INTO report_signatures (report_id, shingles, minhash) VALUES (?, ?, ?)",
-        (report_id, sig.shingles, minhash.tobytes()),
+        (report_id, sig.shingles, _packed(minhash)),
     )
     conn.executemany(
         "INSERT OR IGNORE INTO report_bands (key, report_id) VALUES (?, ?)", [(k, report_id) for k in keys]
@@ -266,5 +282,5 @@ def _drop_bands(conn: sqlite3.Connection, report_ids: list[int]) -> None:
     stored = conn.execute(f"SELECT report_id, minhash FROM report_signatures WHERE report_id IN ({marks})", report_ids)
     conn.executemany(
         "DELETE FROM report_bands WHERE key = ? AND report_id = ?",
-        [(key, report_id) for report_id, minhash in stored for key in _band_keys(np.frombuffer(minhash, dtype="<u4"))],
+        [(key, report_id) for report_id, minhash in stored for key in _band_keys(_unpacked(minhash))],
     )

@@ -3,6 +3,9 @@ segmenter and tables are loaded here, so each worker forked from it starts with 
 shared (copy-on-write) memory instead of spending seconds loading its own."""
 
 try:
+    from watcher.lean import without
+
+    without(["sqlite_utils"])  # the search module imports it; pandas is no use to a worker
     from schema.vocabulary import Vocabulary
     from watcher.pipeline import extract_reports
 

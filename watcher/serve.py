@@ -5,19 +5,20 @@ from __future__ import annotations
 import logging
 import signal
 
-from datasette.app import Datasette
-
 from schema.metadata import DATASETTE_SETTINGS, datasette_metadata
 from watcher.config import Settings
-from watcher.site_write import allow_corrections
+from watcher.lean import without
 from watcher.startup import check_port
-from watcher.watch import watching
 
 log = logging.getLogger("report_inbox")
 
 
-def make_datasette(settings: Settings) -> Datasette:
+def make_datasette(settings: Settings):
     """Datasette on the live file (not immutable), no caching, so a new report shows at once."""
+    from datasette.app import Datasette
+
+    from watcher.site_write import allow_corrections
+
     datasette = Datasette(
         [str(settings.db)],
         metadata=datasette_metadata(settings.db.stem),
@@ -29,7 +30,10 @@ def make_datasette(settings: Settings) -> Datasette:
 
 def serve(settings: Settings) -> None:
     """Watcher and Datasette until Ctrl-C or SIGTERM (uvicorn turns both into a clean exit)."""
+    without(["sqlite_utils", "datasette.app"])  # before anything else imports them
     import uvicorn
+
+    from watcher.watch import watching
 
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to whatever
     # handler was there before; with these in place the process then exits with status 0.

@@ -2,4 +2,6 @@
 downloads of the data, and forms and cells that read well. Registered as a Datasette plugin
 (its templates folder overrides Datasette's table and query pages)."""
 
-from watcher.site.hooks import extra_css_urls, extra_template_vars, register_routes, render_cell  # noqa: F401
+from watcher.site.hooks import (  # noqa: F401
+    extra_css_urls, extra_template_vars, register_facet_classes, register_routes, render_cell,
+)

@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 
 from schema.metadata import site
 from watcher.site import routes
+from watcher.site.facets import ColumnsFacet
 from watcher.site.numbers import MONEY_UNITS, format_value, plain
 
 PLACE_COLUMNS = ("district", "city", "province")
@@ -121,3 +122,8 @@ def extra_template_vars(template, database, view_name, request, datasette):
                 "parameter_help": {k: v.get("help") for k, v in form.get("parameters", {}).items()}}
 
     return variables
+
+
+@hookimpl
+def register_facet_classes():
+    return [ColumnsFacet]
