@@ -45,11 +45,11 @@ def test_serve_publishes_a_dropped_file_and_stops_cleanly(settings):
 
 @pytest.mark.slow
 def test_serve_process_holds_no_numeric_libraries_or_segmenter(settings):
-    """numpy, pandas, pyarrow, scipy (about 100 MB) and the segmenter's dictionary belong to the
+    """pandas, pyarrow, scipy (most of 100 MB) and the segmenter's dictionary belong to the
     prepare workers: the service process itself does not load them, before or after taking a file."""
     from pathlib import Path
 
-    heavy = ("numpy", "pandas", "pyarrow", "scipy", "rjieba")
+    heavy = ("pandas", "pyarrow", "scipy", "rjieba")
 
     def loaded(pid):
         maps = Path(f"/proc/{pid}/maps").read_text()

@@ -1,10 +1,11 @@
 """Imports for the long-running service that leave out optional packages it never uses.
 
-Datasette's bundled unit library (pint) imports numpy and dask.array, and sqlite-utils imports
-pandas and numpy, whenever they are installed, to accept arrays and DataFrames that this service
-never passes them: about 100 MB of the ``serve`` process's memory. ``without`` imports modules
-while those packages look absent; afterwards they are importable again, so code that needs one
-(a Parquet export, a Dask cluster) loads it when it is used.
+Datasette's bundled unit library (pint) imports dask.array, and sqlite-utils imports pandas,
+whenever they are installed, to accept arrays and DataFrames that this service never passes
+them: most of 100 MB of the ``serve`` process's memory. ``without`` imports modules while those
+packages look absent; afterwards they are importable again, so code that needs one (a Parquet
+export, a Dask cluster) loads it when it is used. numpy is not among them: the service's own
+search and text code use it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import importlib
 import sys
 
 # Packages the service's own code never needs at start-up; imported by others only if present.
-OPTIONAL = ("numpy", "pandas", "pyarrow", "dask", "scipy")
+OPTIONAL = ("pandas", "pyarrow", "dask", "scipy")
 
 
 def without(modules, optional=OPTIONAL) -> None:
