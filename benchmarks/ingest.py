@@ -59,6 +59,9 @@ def main() -> None:
             started = time.perf_counter()
             summary = IngestSummary(ingestor.ingest_many(sorted(folder.iterdir())))
             seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            ingestor.tidy(summary.count("ingested"))  # as `report-inbox ingest` does at the end
+            tidied = time.perf_counter() - started
             ingestor.close()
             store.close()
             rates[jobs] = size / 1e6 / seconds
@@ -66,7 +69,8 @@ def main() -> None:
                 f"--jobs {jobs}: {seconds:6.1f} s  {rates[jobs]:.2f} MB/s  {files / seconds:.1f} files/s  "
                 f"({summary.line()})\n"
                 f"    writer busy {ingestor.writer:.1f} s ({size / 1e6 / ingestor.writer:.2f} MB/s), "
-                f"prepare {ingestor.prepare:.1f} worker-s ({size / 1e6 / ingestor.prepare:.2f} MB/s per worker)"
+                f"prepare {ingestor.prepare:.1f} worker-s ({size / 1e6 / ingestor.prepare:.2f} MB/s per worker)\n"
+                f"    database {settings.db.stat().st_size / size:.2f}x the text after compacting it ({tidied:.1f} s)"
             )
         if len(rates) > 1:
             low, high = min(rates), max(rates)

@@ -149,15 +149,16 @@ def _band_keys(values) -> list[int]:
 
 def _packed(values) -> bytes:
     """MinHash values as stored: little-endian uint32."""
-    return struct.pack(f"<{len(values)}I", *values)
+    return np.asarray(values, dtype="<u4").tobytes()
 
 
-def _unpacked(data: bytes) -> tuple[int, ...]:
-    return struct.unpack(f"<{len(data) // 4}I", data)
+def _unpacked(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype="<u4")
 
 
 def jaccard(a, b) -> float:
-    return sum(x == y for x, y in zip(a, b)) / len(a)
+    """Estimated Jaccard similarity: the share of permutations whose minimum agrees."""
+    return float(np.count_nonzero(np.asarray(a) == np.asarray(b))) / len(a)
 
 
 def containment(j: float, size: int, other: int) -> float:
@@ -201,7 +202,7 @@ def link(conn: sqlite3.Connection, report_id: int, report: Report, sig: Signatur
     report's id (None when it is canonical itself). Runs inside the caller's transaction."""
     sig = sig or signature(report.text)
     keys = band_keys(sig)
-    minhash = tuple(sig.minhash)
+    minhash = np.asarray(sig.minhash, dtype="<u4")
     _drop_bands(conn, [report_id])
     conn.execute(
         "INSERT OR REPLACE INTO report_signatures (report_id, shingles, minhash) VALUES (?, ?, ?)",
