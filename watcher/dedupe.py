@@ -179,14 +179,17 @@ def _compatible(a: dict, b: dict) -> bool:
     return _same_organ(a["organ"], b["organ"])
 
 
-def _load(conn: sqlite3.Connection, ids) -> dict[int, dict]:
-    ids = list(ids)
-    if not ids:
-        return {}
+def _load(conn: sqlite3.Connection, ids=None, *, where: str = "", params=()) -> dict[int, dict]:
+    """Reports with their signatures: those of ``ids``, or those ``where`` selects."""
+    if ids is not None:
+        ids = list(ids)
+        if not ids:
+            return {}
+        where, params = f"r.id IN ({','.join('?' * len(ids))})", ids
     rows = conn.execute(
         "SELECT r.id, r.duplicate_of, r.organ, coalesce(r.year, r.period_end), s.shingles, s.minhash "
-        f"FROM reports r JOIN report_signatures s ON s.report_id = r.id WHERE r.id IN ({','.join('?' * len(ids))})",
-        ids,
+        f"FROM reports r JOIN report_signatures s ON s.report_id = r.id WHERE {where}",
+        list(params),
     )
     return {
         row[0]: {
@@ -213,19 +216,20 @@ def link(conn: sqlite3.Connection, report_id: int, report: Report, sig: Signatur
     )
     if sig.shingles < MIN_SHINGLES:
         return None
-    candidates = [
-        r[0]
-        for r in conn.execute(
-            f"SELECT DISTINCT report_id FROM report_bands WHERE key IN ({','.join('?' * len(keys))}) "
-            "AND report_id != ?",
-            [*keys, report_id],
-        )
-    ]
     new = {"id": report_id, "duplicate_of": None, "organ": report.organ,
            "year": report.year if report.year is not None else report.period_end,
            "shingles": sig.shingles, "minhash": minhash}
+    # Reports sharing a band, long enough and of a year that can match, in one query: a family of
+    # near-identical reports of other years (templates) shares bands without being copies.
+    loaded = _load(
+        conn,
+        where=f"r.id IN (SELECT report_id FROM report_bands WHERE key IN ({','.join('?' * len(keys))})) "
+        "AND r.id != ? AND s.shingles >= ? AND (? IS NULL OR coalesce(r.year, r.period_end) IS NULL "
+        "OR coalesce(r.year, r.period_end) = ?)",
+        params=[*keys, report_id, MIN_SHINGLES, new["year"], new["year"]],
+    )
     roots = set()
-    for other in _load(conn, candidates).values():
+    for other in loaded.values():
         if other["shingles"] < MIN_SHINGLES or not _compatible(new, other):
             continue
         j = jaccard(minhash, other["minhash"])
@@ -234,6 +238,14 @@ def link(conn: sqlite3.Connection, report_id: int, report: Report, sig: Signatur
             roots.add(other["duplicate_of"] or other["id"])
     if not roots:
         return None
+    if len(roots) == 1:
+        (root,) = roots
+        canonical = loaded.get(root) or _load(conn, [root])[root]
+        if _rank(canonical) > _rank(new):
+            # The usual case: one more copy of a group whose canonical report stays. Only the new
+            # report's row changes, so the cost does not grow with the number of copies.
+            _point(conn, new, canonical)
+            return root
     members = set(roots) | {report_id}
     marks = ",".join("?" * len(roots))
     members |= {r[0] for r in conn.execute(f"SELECT id FROM reports WHERE duplicate_of IN ({marks})", list(roots))}
@@ -243,17 +255,26 @@ def link(conn: sqlite3.Connection, report_id: int, report: Report, sig: Signatur
 def _elect(conn: sqlite3.Connection, group: dict[int, dict]) -> int | None:
     """The most complete report (most shingles; the earliest on a tie) becomes canonical,
     every other member points to it with the share of its text found there."""
-    canonical = max(group.values(), key=lambda r: (r["shingles"], -r["id"]))
+    canonical = max(group.values(), key=_rank)
     conn.execute("UPDATE reports SET duplicate_of = NULL, similarity = NULL WHERE id = ?", (canonical["id"],))
     for member in group.values():
-        if member is canonical:
-            continue
-        j = jaccard(member["minhash"], canonical["minhash"])
-        share = round(containment(j, member["shingles"], canonical["shingles"]), 3)
-        conn.execute(
-            "UPDATE reports SET duplicate_of = ?, similarity = ? WHERE id = ?", (canonical["id"], share, member["id"])
-        )
+        if member is not canonical:
+            _point(conn, member, canonical)
     return canonical["id"] if len(group) > 1 else None
+
+
+def _rank(report: dict) -> tuple[int, int]:
+    """The most complete report (most shingles; the earliest on a tie) ranks first."""
+    return report["shingles"], -report["id"]
+
+
+def _point(conn: sqlite3.Connection, member: dict, canonical: dict) -> None:
+    """Make ``member`` a copy of ``canonical``, with the share of its text found there."""
+    j = jaccard(member["minhash"], canonical["minhash"])
+    share = round(containment(j, member["shingles"], canonical["shingles"]), 3)
+    conn.execute(
+        "UPDATE reports SET duplicate_of = ?, similarity = ? WHERE id = ?", (canonical["id"], share, member["id"])
+    )
 
 
 def release(conn: sqlite3.Connection, document_id: str) -> None:
