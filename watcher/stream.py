@@ -1,7 +1,9 @@
 """Feed jobs to a prepare pool and commit their outcomes in batches as they arrive.
 
-At most a few jobs per worker are in flight, so a backfill of any size holds only a handful of
-files in memory; outcomes are committed in arrival order, by the calling thread only.
+Enough jobs are in flight that the workers stay busy while the writer commits a batch (a
+worker that waits for the writer halves the throughput), within a memory budget, so a backfill
+of any size holds only so many files; outcomes are committed in arrival order, by the calling
+thread only.
 """
 
 from __future__ import annotations
@@ -12,18 +14,28 @@ import time
 from watcher.prepare import Job
 
 
+# Jobs in flight: per worker, and the bytes they may hold together.
+JOBS_PER_WORKER = 16
+BYTES_IN_FLIGHT = 64 * 1024 * 1024
+
+
+def _size(job: Job) -> int:
+    return len(job.data) if job.data is not None else len(job.text or "") * 3
+
+
 def stream(items, pool, commit, *, batch_files: int = 32, batch_seconds: float = 0.25) -> list:
     """``items`` yields ``(context, work)``: a ``Job`` goes to the pool, anything else is already an
     outcome. ``commit(list of (context, outcome))`` returns a list of results; all are returned."""
     arrived: queue.Queue = queue.Queue()
-    in_flight = max(8, 4 * pool.capacity)  # enough queued that workers keep busy while a batch commits
+    in_flight = max(8, JOBS_PER_WORKER * pool.capacity)
     source = iter(items)
-    outstanding, exhausted = 0, False
+    outstanding, exhausted, held = 0, False, 0
+    sizes: dict[int, int] = {}
     ready: list = []
     results: list = []
     last_commit = time.monotonic()
     while True:
-        while not exhausted and outstanding < in_flight and len(ready) < batch_files:
+        while not exhausted and outstanding < in_flight and held < BYTES_IN_FLIGHT and len(ready) < batch_files:
             item = next(source, None)
             if item is None:
                 exhausted = True
@@ -31,6 +43,8 @@ def stream(items, pool, commit, *, batch_files: int = 32, batch_seconds: float =
             context, work = item
             if isinstance(work, Job):
                 outstanding += 1
+                sizes[id(context)] = size = _size(work)
+                held += size
                 pool.submit(work, lambda outcome, context=context: arrived.put((context, outcome)))
             else:
                 ready.append((context, work))
@@ -40,9 +54,11 @@ def stream(items, pool, commit, *, batch_files: int = 32, batch_seconds: float =
             if outstanding:
                 ready.append(arrived.get(timeout=batch_seconds))
                 outstanding -= 1
+                held -= sizes.pop(id(ready[-1][0]), 0)
             while True:
                 ready.append(arrived.get_nowait())
                 outstanding -= 1
+                held -= sizes.pop(id(ready[-1][0]), 0)
         except queue.Empty:
             pass
         if ready and (len(ready) >= batch_files or time.monotonic() - last_commit >= batch_seconds):
