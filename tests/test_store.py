@@ -310,3 +310,30 @@ def test_reading_sentences_through_the_view_never_computes_the_whole_view(store)
     for sql in queries:
         plan = " ".join(str(row[-1]) for row in store.conn.execute("explain query plan " + sql))
         assert "MATERIALIZE" not in plan and "SCAN" not in plan, (sql, plan)
+
+
+def test_a_run_small_beside_the_database_leaves_the_index_unmerged(tmp_path, vocabulary):
+    """Merging the index costs a pass over all of it: a run that stored few files beside what the
+    database holds leaves it be; a run of a tenth of the documents or more merges it."""
+    from watcher.config import Settings
+    from watcher.ingest import Ingestor
+
+    settings = Settings(inbox=tmp_path / "inbox", db=tmp_path / "r.db")
+    store = Store(settings.db)
+    for i in range(600):
+        text = f"第{i}次常委会会议审议代表联络站建设情况的报告。" * 3
+        report = Report(seq=0, title=f"报告{i}", text=text, start=0, end=len(text))
+        store.save(document(f"{i:064x}", f"{i}.txt"), [(report, Extraction())], log(f"{i:064x}"))
+    ingestor = Ingestor(settings, store, vocabulary)
+
+    def size():
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return (tmp_path / "r.db").stat().st_size
+
+    before = size()
+    ingestor.tidy(55)  # over the floor of 50 files, under a tenth of 600 documents
+    assert size() == before
+    ingestor.tidy(60)
+    assert size() < before and store.conn.execute("PRAGMA freelist_count").fetchone() == (0,)
+    ingestor.close()
+    store.close()

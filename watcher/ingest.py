@@ -74,8 +74,10 @@ class Retry:
 
 
 ALREADY_STORED = "already stored; moved now"
-# A run storing at least this many files compacts the store at its end (Store.tidy).
+# A run storing at least this many files, and this share of the documents, compacts the store
+# at its end (Store.tidy).
 TIDY_AFTER_FILES = 50
+TIDY_SHARE = 0.1
 
 
 class Ingestor:
@@ -103,9 +105,10 @@ class Ingestor:
         self.pool.submit(Job("warm-up", "warm-up.txt", text="区人大常委会召开常委会会议3次。"), lambda _: None)
 
     def tidy(self, stored: int | None = None) -> None:
-        """After a bulk run that stored ``stored`` files (None: a backfill or reprocess, which
-        always count): compact the store, unless the run was small."""
-        if stored is not None and stored < TIDY_AFTER_FILES:
+        """After a bulk run that stored ``stored`` files (None: a reprocess, which rewrote them
+        all): compact the store, unless the run was small, or small beside what is stored (the
+        compaction costs a pass over the whole index)."""
+        if stored is not None and (stored < TIDY_AFTER_FILES or stored < self.store.document_count() * TIDY_SHARE):
             return
         try:
             self.store.tidy()

@@ -105,6 +105,9 @@ class Store:
         for document_id, filename in rows:
             yield document_id, filename, self.document_text(document_id)
 
+    def document_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+
     def report_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM reports").fetchone()[0]
 

@@ -293,8 +293,8 @@ class Watcher:
             self._backfill.advance(stat[0] if stat else 0)
             if self._backfill.done >= self._backfill.files:
                 self._backfill.close()
+                self.ingestor.tidy(self._backfill.files)
                 self._backfill = None
-                self.ingestor.tidy()
         if self.on_result is not None:
             self.on_result(result)
 
