@@ -221,21 +221,27 @@ def link(conn: sqlite3.Connection, report_id: int, report: Report, sig: Signatur
            "shingles": sig.shingles, "minhash": minhash}
     # Reports sharing a band, long enough and of a year that can match, in one query: a family of
     # near-identical reports of other years (templates) shares bands without being copies.
-    loaded = _load(
-        conn,
-        where=f"r.id IN (SELECT report_id FROM report_bands WHERE key IN ({','.join('?' * len(keys))})) "
+    candidates = conn.execute(
+        "SELECT r.id, coalesce(r.duplicate_of, r.id) FROM reports r JOIN report_signatures s ON s.report_id = r.id "
+        f"WHERE r.id IN (SELECT report_id FROM report_bands WHERE key IN ({','.join('?' * len(keys))})) "
         "AND r.id != ? AND s.shingles >= ? AND (? IS NULL OR coalesce(r.year, r.period_end) IS NULL "
-        "OR coalesce(r.year, r.period_end) = ?)",
-        params=[*keys, report_id, MIN_SHINGLES, new["year"], new["year"]],
-    )
-    roots = set()
-    for other in loaded.values():
-        if other["shingles"] < MIN_SHINGLES or not _compatible(new, other):
-            continue
-        j = jaccard(minhash, other["minhash"])
-        small, large = sorted((new["shingles"], other["shingles"]))
-        if containment(j, small, large) >= MIN_CONTAINMENT:
-            roots.add(other["duplicate_of"] or other["id"])
+        "OR coalesce(r.year, r.period_end) = ?) "
+        "AND (? IS NULL OR r.organ IS NULL OR instr(r.organ, ?) > 0 OR instr(?, r.organ) > 0)",  # _compatible
+        [*keys, report_id, MIN_SHINGLES, new["year"], new["year"], new["organ"], new["organ"], new["organ"]],
+    ).fetchall()
+    by_root: dict[int, list[int]] = {}
+    for candidate, root in candidates:
+        by_root.setdefault(root, []).append(candidate)
+    roots, loaded = set(), {}
+    for root, ids in by_root.items():
+        # The group's canonical report first: a copy of one member is almost always a copy of it,
+        # so the members' signatures are read only when it does not match.
+        for chunk in ([root] if root in ids else [], [i for i in ids if i != root]):
+            found = _load(conn, chunk)
+            loaded.update(found)
+            if any(_matches(new, other) for other in found.values()):
+                roots.add(root)
+                break
     if not roots:
         return None
     if len(roots) == 1:
@@ -250,6 +256,14 @@ def link(conn: sqlite3.Connection, report_id: int, report: Report, sig: Signatur
     marks = ",".join("?" * len(roots))
     members |= {r[0] for r in conn.execute(f"SELECT id FROM reports WHERE duplicate_of IN ({marks})", list(roots))}
     return _elect(conn, _load(conn, members - {report_id}) | {report_id: new})
+
+
+def _matches(new: dict, other: dict) -> bool:
+    """Whether one of the two holds the other (containment of the shorter in the longer)."""
+    if not _compatible(new, other):
+        return False
+    small, large = sorted((new["shingles"], other["shingles"]))
+    return containment(jaccard(new["minhash"], other["minhash"]), small, large) >= MIN_CONTAINMENT
 
 
 def _elect(conn: sqlite3.Connection, group: dict[int, dict]) -> int | None:
