@@ -4,14 +4,21 @@ import sqlite3
 
 import sqlite_utils
 
-from schema.tables import MIGRATIONS, m009_whole_values, m010_leaner_store, migrate
+from schema.tables import MIGRATIONS, m005_level_tiers, m009_whole_values, m010_leaner_store, migrate
+
+
+def database_before(path, migration) -> sqlite_utils.Database:
+    """A database as the release before ``migration`` left it."""
+    db = sqlite_utils.Database(path)
+    before = MIGRATIONS.index(migration)
+    for earlier in MIGRATIONS[:before]:
+        earlier(db)
+    db.execute(f"PRAGMA user_version = {before}")
+    return db
 
 
 def test_stored_levels_are_renamed_to_china_s_tiers(tmp_path):
-    db = sqlite_utils.Database(tmp_path / "old.db")
-    for number, migration in enumerate(MIGRATIONS[:4], start=1):
-        migration(db)
-        db.execute(f"PRAGMA user_version = {number}")
+    db = database_before(tmp_path / "old.db", m005_level_tiers)
     db.execute("INSERT INTO documents (id, filename, path, size, encoding, format, received_at, text, extractor_version) "
                "VALUES ('d', 'a.txt', 'a.txt', 1, 'utf-8', 'txt', '', '', '1')")
     for seq, level in enumerate(["provincial", "municipal", "district", "township", "national", None]):
@@ -24,11 +31,7 @@ def test_stored_levels_are_renamed_to_china_s_tiers(tmp_path):
 
 def test_whole_values_migration_turns_stored_counts_into_integers(tmp_path):
     path = tmp_path / "old.db"
-    db = sqlite_utils.Database(path)
-    before = MIGRATIONS.index(m009_whole_values)
-    for migration in MIGRATIONS[:before]:
-        migration(db)
-    db.execute(f"PRAGMA user_version = {before}")
+    db = database_before(path, m009_whole_values)
     db.execute("INSERT INTO documents (id, filename) VALUES ('d', 'd.txt')")
     db.execute("INSERT INTO reports (id, document_id, seq) VALUES (1, 'd', 0)")
     db.execute("""INSERT INTO facts (report_id, value, raw, start, "end") VALUES (1, 14, '14次', 0, 3), (1, 92.8, '92.8%', 4, 9)""")
@@ -54,11 +57,7 @@ def test_sentences_become_spans_of_their_report_and_links_to_them_survive(tmp_pa
     from watcher.search import rebuild_index, search
 
     path = tmp_path / "old.db"
-    db = sqlite_utils.Database(path)
-    before = MIGRATIONS.index(m010_leaner_store)
-    for migration in MIGRATIONS[:before]:
-        migration(db)
-    db.execute(f"PRAGMA user_version = {before}")
+    db = database_before(path, m010_leaner_store)
     text = "召开常委会会议9次。审议报告12件。"
     db.execute("INSERT INTO documents (id, filename) VALUES ('d', 'd.txt')")
     db.execute("INSERT INTO reports (id, document_id, seq, title, text, start, \"end\") VALUES (1, 'd', 0, '综述', ?, 0, ?)",

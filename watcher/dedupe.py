@@ -179,17 +179,14 @@ def _compatible(a: dict, b: dict) -> bool:
     return _same_organ(a["organ"], b["organ"])
 
 
-def _load(conn: sqlite3.Connection, ids=None, *, where: str = "", params=()) -> dict[int, dict]:
-    """Reports with their signatures: those of ``ids``, or those ``where`` selects."""
-    if ids is not None:
-        ids = list(ids)
-        if not ids:
-            return {}
-        where, params = f"r.id IN ({','.join('?' * len(ids))})", ids
+def _load(conn: sqlite3.Connection, ids) -> dict[int, dict]:
+    ids = list(ids)
+    if not ids:
+        return {}
     rows = conn.execute(
         "SELECT r.id, r.duplicate_of, r.organ, coalesce(r.year, r.period_end), s.shingles, s.minhash "
-        f"FROM reports r JOIN report_signatures s ON s.report_id = r.id WHERE {where}",
-        list(params),
+        f"FROM reports r JOIN report_signatures s ON s.report_id = r.id WHERE r.id IN ({','.join('?' * len(ids))})",
+        ids,
     )
     return {
         row[0]: {

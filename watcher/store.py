@@ -356,9 +356,6 @@ class Store:
     def _count_terms(self, reports: list[tuple[Report, Extraction]], change: int) -> None:
         """Add (or take away) one document's distinct terms to the document frequencies."""
         terms = set().union(*(extraction.terms for _, extraction in reports)) if reports else set()
-        self._change_frequencies(terms, change)
-
-    def _change_frequencies(self, terms: set[str], change: int) -> None:
         self._stage.count(terms, change)
 
     def _keywords(self, extractions: list[Extraction]) -> list[list]:
@@ -397,7 +394,7 @@ class Store:
             terms = set()
             for text in self.report_texts(document_id):
                 terms.update(self.term_counter(text))
-            self._change_frequencies(terms, -1)
+            self._stage.count(terms, -1)
         for table, rows in self._indexed(document_id).items():
             self._unindex(table, rows)
         self._delete_reports(document_id)

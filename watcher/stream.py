@@ -30,10 +30,16 @@ def stream(items, pool, commit, *, batch_files: int = 32, batch_seconds: float =
     in_flight = max(8, JOBS_PER_WORKER * pool.capacity)
     source = iter(items)
     outstanding, exhausted, held = 0, False, 0
-    sizes: dict[int, int] = {}
     ready: list = []
     results: list = []
     last_commit = time.monotonic()
+
+    def receive(entry) -> None:
+        nonlocal outstanding, held
+        context, outcome, size = entry
+        ready.append((context, outcome))
+        outstanding -= 1
+        held -= size
     while True:
         while not exhausted and outstanding < in_flight and held < BYTES_IN_FLIGHT and len(ready) < batch_files:
             item = next(source, None)
@@ -43,22 +49,18 @@ def stream(items, pool, commit, *, batch_files: int = 32, batch_seconds: float =
             context, work = item
             if isinstance(work, Job):
                 outstanding += 1
-                sizes[id(context)] = size = _size(work)
+                size = _size(work)
                 held += size
-                pool.submit(work, lambda outcome, context=context: arrived.put((context, outcome)))
+                pool.submit(work, lambda outcome, context=context, size=size: arrived.put((context, outcome, size)))
             else:
                 ready.append((context, work))
         if exhausted and not outstanding:
             break
         try:
             if outstanding:
-                ready.append(arrived.get(timeout=batch_seconds))
-                outstanding -= 1
-                held -= sizes.pop(id(ready[-1][0]), 0)
+                receive(arrived.get(timeout=batch_seconds))
             while True:
-                ready.append(arrived.get_nowait())
-                outstanding -= 1
-                held -= sizes.pop(id(ready[-1][0]), 0)
+                receive(arrived.get_nowait())
         except queue.Empty:
             pass
         if ready and (len(ready) >= batch_files or time.monotonic() - last_commit >= batch_seconds):
