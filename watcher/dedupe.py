@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
-import struct
 from functools import lru_cache
 
 import numpy as np
