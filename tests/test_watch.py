@@ -33,10 +33,24 @@ class Results:
         self.watcher = watcher
         self.seen = []
 
-    def next(self, timeout=15):
+    def next(self, timeout=60):
+        """The next result; the wait is generous because the first file of a process waits for
+        the prepare workers to start, which takes seconds on a loaded machine."""
         result = self.queue.get(timeout=timeout)
         self.seen.append(result)
         return result
+
+    def events_stopped(self, first: Path, second: Path) -> None:
+        """Take ``first`` while events flow, then detach the event handler: from here on only
+        a rescan can find a file. The start-up scan was queued before any event, so it is done
+        by the time ``first`` is taken and cannot be what finds a later file; and the workers
+        are up. ``unschedule_all`` joins the emitter and clears the handlers under the lock
+        watchdog holds while dispatching, so no event reaches the watcher once it returns."""
+        shutil.copy(first, self.watcher.inbox / first.name)
+        result = self.next()
+        assert (result.status, result.path.name) == ("ingested", first.name), result.detail
+        self.watcher._observer.unschedule_all()  # stand-in for a dropped event queue
+        shutil.copy(second, self.watcher.inbox / second.name)
 
     def quiet(self, seconds=1.0):
         """No further result arrives (a file is taken exactly once)."""
@@ -229,22 +243,23 @@ def test_keep_files_mode_uses_the_database_as_checkpoint(settings):
     with running(settings) as results:
         shutil.copy(source, settings.inbox / source.name)
         assert results.next().status == "ingested"
-        time.sleep(1.5)  # three rescans
+        assert results.quiet(1.5)  # three rescans pass over it
     assert (settings.inbox / source.name).exists()
     assert not settings.processed_dir.exists()
     with running(settings) as results:  # restart: catch-up finds it already stored
-        time.sleep(1.0)
+        again = results.next()
+        assert (again.status, again.detail) == ("skipped", "already handled")
     assert rows(settings, "select status from ingest_log") == [("ingested",)]
 
 
 def test_rescan_finds_a_file_the_events_missed(settings):
     """A file that appeared while no event reached the handler is found by the periodic rescan."""
     settings = settings.model_copy(update={"rescan": 0.5})
-    source = fixture_reports()[0]
+    first, second = fixture_reports()[:2]
     with running(settings) as results:
-        results.watcher._observer.unschedule_all()  # stand-in for a dropped event queue
-        shutil.copy(source, settings.inbox / source.name)
-        assert results.next(timeout=10).status == "ingested"
+        results.events_stopped(first, second)
+        result = results.next()
+        assert (result.status, result.path.name) == ("ingested", second.name)
 
 
 @pytest.mark.parametrize(
@@ -271,11 +286,11 @@ def test_a_kernel_queue_overflow_triggers_a_rescan(settings):
     """watchdog reports an overflow only in its log; the watcher rescans at once on it."""
     import logging
 
-    source = fixture_reports()[0]
-    with running(settings) as results:  # rescan interval 60 s: only the overflow can find it
-        results.watcher._observer.unschedule_all()
-        shutil.copy(source, settings.inbox / source.name)
-        time.sleep(0.5)
-        assert results.queue.empty()
+    settings = settings.model_copy(update={"rescan": 3600})  # only the overflow can find it
+    first, second = fixture_reports()[:2]
+    with running(settings) as results:
+        results.events_stopped(first, second)
+        assert results.quiet()
         logging.getLogger("watchdog.observers.inotify_c").warning("Inotify queue overflowed; filesystem events were lost")
-        assert results.next(timeout=10).status == "ingested"
+        result = results.next()
+        assert (result.status, result.path.name) == ("ingested", second.name)
