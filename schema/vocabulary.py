@@ -48,6 +48,9 @@ class OrganKindRule(BaseModel):
 class LevelWord(BaseModel):
     word: str
     level: Level
+    # the tiers of named place the word can stand for, when narrower than ``compatible`` for its
+    # level: 市 may be a municipality or a county-level city, 自治州 is only ever a prefecture
+    fits: list[Level] = []
 
 
 class OrganRules(BaseModel):
@@ -101,11 +104,15 @@ class OrganRules(BaseModel):
         return tuple(rule.word for rule in self.level_words)
 
     def level_before(self, text: str, end: int) -> Level | None:
+        rule = self.level_word_before(text, end)
+        return rule.level if rule else None
+
+    def level_word_before(self, text: str, end: int) -> LevelWord | None:
         if not text.endswith(self.level_endings, 0, end):  # one test for the usual case: none
             return None
         for rule in self.level_words:
             if text.endswith(rule.word, 0, end):
-                return rule.level
+                return rule
         return None
 
 
@@ -125,6 +132,7 @@ class PlaceRules(BaseModel):
 
     prefecture_cities: tuple[str, ...] = ()
     divisions: tuple[AddedDivision, ...] = ()
+    not_places: tuple[str, ...] = ()
 
 
 class CitationKind(BaseModel):

@@ -40,6 +40,7 @@ class Mention:
     name: str | None = None  # a place name written with it (城西区, 崔家桥镇)
     level: str | None = None  # the tier it is written at
     weak: bool = False  # 金牛区人大代表: names a congress only through its deputies
+    fits: tuple[str, ...] = ()  # tiers of named place its tier word can stand for (自治州: city only)
 
 
 @dataclass
@@ -98,10 +99,12 @@ def _mentions(text: str, title_end: int, rules: OrganRules, places: PlaceIndex):
         name = places.name_before(text, before) or _township_before(text, before, rules)
         if name and _glued(text, before - len(name), name, rules):
             name = None
-        level = _tier_of(name, places) if name else rules.level_before(text, before)
+        tier_word = None if name else rules.level_word_before(text, before)
+        level = _tier_of(name, places) if name else tier_word and tier_word.level
         if kind == "congress" and not (name or session) or weak and not name:
             continue  # 人大 alone: the congress system, not a body
-        yield Mention(kind, word, match.start(), session, match.start() < title_end, name, level, weak)
+        fits = tuple(tier_word.fits) if tier_word else ()
+        yield Mention(kind, word, match.start(), session, match.start() < title_end, name, level, weak, fits)
 
 
 def _glued(text: str, start: int, name: str, rules: OrganRules) -> bool:
@@ -185,6 +188,9 @@ def _place(own, mentions, kind, level, text, title_end, rules: OrganRules, place
         chosen = _most_named(names, text, places, glue) if names else None
         return (places.resolve(chosen, text), chosen) if chosen else (Place(), None)
     fits = set(rules.compatible.get(level, [level]))
+    written = [m for m in own if m.level == level and not m.name]
+    if written and all(m.fits for m in written):  # 自治州人大常委会: only a prefecture can place it
+        fits = {tier for m in written for tier in m.fits}
     named = [m for m in own if m.name and m.level in fits]
     sessions = [m for m in mentions if m.session and m.name and m.level in fits]
     names = [m.name for m in named] or [m.name for m in sessions]
