@@ -69,6 +69,7 @@ class OrganRules(BaseModel):
     national_markers: dict[OrganKind, list[str]] = {}
     national_names: dict[OrganKind, str] = {}
     congress_words: list[str] = []
+    reviewed_after: list[str] = []
 
     def about_congress(self, text: str) -> bool:
         """Whether the text holds a word of the congress system (``congress_words``)."""

@@ -28,6 +28,7 @@ LIST_ITEM = re.compile(r"^\s*\d{1,3}[.．、]|\d{1,3}\s*$|>|当前位置|首页|
 TITLE_LINE_MAX = 60
 PLACE_SPAN = 4000
 TOWNSHIP_WORDS = ("街道", "苏木", "镇", "乡")
+CLAUSE_END = re.compile(r"[，。；！？,;!?\n]")
 
 
 @dataclass
@@ -53,8 +54,13 @@ class Organ:
 def find_organ(text: str, title_end: int, rules: OrganRules, places: PlaceIndex) -> Organ:
     """The organ of a report, from its Simplified ``text`` whose title block ends at ``title_end``."""
     mentions = list(_mentions(text, title_end, rules, places))
-    # a report that names no body, only a place's deputies (金牛区人大代表), is about that congress
-    bodies = [m for m in mentions if not m.session and not m.weak] or [m for m in mentions if m.weak]
+    # a report that names no body, only a place's deputies (金牛区人大代表) or a congress's session
+    # (news of 北堡乡第十七届人民代表大会第三次会议), is about that congress
+    bodies = (
+        [m for m in mentions if not m.session and not m.weak]
+        or [m for m in mentions if m.weak]
+        or [m for m in mentions if m.session and m.kind == "congress"]
+    )
     kind = _kind(bodies, text, rules)
     if kind is None:
         return Organ()
@@ -89,6 +95,8 @@ def _mentions(text: str, title_end: int, rules: OrganRules, places: PlaceIndex):
         kind = rules.kind_of(word)
         if text.endswith(tuple(rules.not_a_body_before.get(word, ())), 0, match.start()):
             continue  # 县委常委会: the party's body
+        if _reviewed(text, match.start(), rules):
+            continue  # 审议了《政府工作报告》: a report the body reviews
         after = text[match.end() : match.end() + 8]
         weak = kind == "congress" and after.startswith(tuple(rules.not_a_body_after))
         session = bool(rules.session_pattern.match(after)) and kind in ("congress", "cppcc")
@@ -105,6 +113,16 @@ def _mentions(text: str, title_end: int, rules: OrganRules, places: PlaceIndex):
             continue  # 人大 alone: the congress system, not a body
         fits = tuple(tier_word.fits) if tier_word else ()
         yield Mention(kind, word, match.start(), session, match.start() < title_end, name, level, weak, fits)
+
+
+def _reviewed(text: str, start: int, rules: OrganRules) -> bool:
+    """Whether the body word at ``start`` opens a quoted title that its clause reviews."""
+    if not rules.reviewed_after or start == 0 or text[start - 1] != "《":
+        return False
+    clause = text[max(0, start - 60) : start]
+    found = list(CLAUSE_END.finditer(clause))
+    clause = clause[found[-1].end() :] if found else clause
+    return any(verb in clause for verb in rules.reviewed_after)
 
 
 def _glued(text: str, start: int, name: str, rules: OrganRules) -> bool:
