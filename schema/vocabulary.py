@@ -70,6 +70,7 @@ class OrganRules(BaseModel):
     national_names: dict[OrganKind, str] = {}
     congress_words: list[str] = []
     reviewed_after: list[str] = []
+    kind_levels: dict[OrganKind, Level] = {}
 
     def about_congress(self, text: str) -> bool:
         """Whether the text holds a word of the congress system (``congress_words``)."""

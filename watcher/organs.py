@@ -65,7 +65,7 @@ def find_organ(text: str, title_end: int, rules: OrganRules, places: PlaceIndex)
     if kind is None:
         return Organ()
     own = [m for m in bodies if m.kind == kind]
-    level = _level(own, kind, text, rules)
+    level = _level(own, kind, text, rules) or rules.kind_levels.get(kind)
     place, name = _place(own, mentions, kind, level, text, title_end, rules, places)
     if place.level is None and level:
         place = Place(level=level)
