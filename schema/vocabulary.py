@@ -71,6 +71,11 @@ class OrganRules(BaseModel):
     congress_words: list[str] = []
     reviewed_after: list[str] = []
     kind_levels: dict[OrganKind, Level] = {}
+    place_after: dict[OrganKind, str] = {}
+
+    @cached_property
+    def place_after_patterns(self) -> dict[str, re.Pattern]:
+        return {kind: re.compile(pattern) for kind, pattern in self.place_after.items()}
 
     def about_congress(self, text: str) -> bool:
         """Whether the text holds a word of the congress system (``congress_words``)."""

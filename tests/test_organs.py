@@ -208,6 +208,14 @@ def test_held_out_organ_phenomena(text, expected):
     assert metadata(text) == expected
 
 
+def test_a_cppcc_written_with_its_place_after_is_that_place_s():
+    text = (
+        "中国人民政治协商会议某某县第九届委员会常务委员会工作报告\n\n各位委员：\n\n"
+        "我代表政协慈利县第九届委员会常务委员会向大会报告工作。一年来，全国政协的部署在我县得到落实。\n"
+    )
+    assert metadata(text) == ("cppcc", "慈利县政协", "county", "慈利县", "张家界市", "湖南省")
+
+
 def test_a_government_report_title_is_still_the_government_when_not_reviewed():
     text = "政府工作报告\n\n——2024年1月8日在丰宁满族自治县第十七届人民代表大会第四次会议上\n\n各位代表：\n\n" \
         "现在，我代表县人民政府向大会报告工作。\n"

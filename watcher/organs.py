@@ -104,7 +104,11 @@ def _mentions(text: str, title_end: int, rules: OrganRules, places: PlaceIndex):
         term = TERM.search(text, max(0, before - 5), before)
         if term and term.end() == before:
             before = term.start()
-        name = places.name_before(text, before) or _township_before(text, before, rules)
+        name = (
+            places.name_before(text, before)
+            or _township_before(text, before, rules)
+            or _place_after(text, match.end(), kind, rules, places)
+        )
         if name and _glued(text, before - len(name), name, rules):
             name = None
         tier_word = None if name else rules.level_word_before(text, before)
@@ -113,6 +117,13 @@ def _mentions(text: str, title_end: int, rules: OrganRules, places: PlaceIndex):
             continue  # 人大 alone: the congress system, not a body
         fits = tuple(tier_word.fits) if tier_word else ()
         yield Mention(kind, word, match.start(), session, match.start() < title_end, name, level, weak, fits)
+
+
+def _place_after(text: str, end: int, kind: str, rules: OrganRules, places: PlaceIndex) -> str | None:
+    """政协|常宁市|第十一届委员会: the place a body of this kind is written with after its word."""
+    pattern = rules.place_after_patterns.get(kind)
+    found = pattern.match(text, end) if pattern else None
+    return found.group("name") if found and places.divisions(found.group("name")) else None
 
 
 def _reviewed(text: str, start: int, rules: OrganRules) -> bool:
