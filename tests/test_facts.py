@@ -362,6 +362,13 @@ def test_an_unknown_organ_kind_in_the_vocabulary_is_refused(tmp_path):
         # others sitting in on a meeting are not deputies attending
         ("50余名各界人士列席会议。", []),
         ("邀请代表80人次列席常委会会议。", [("deputies_attending", 80)]),
+        # regulations cleaned up were enacted before, not in the year
+        ("全面清理了2015年以前制定的96部地方性法规。", []),
+        # the projects an inspection or a report is about are not inspections or reports
+        ("组织代表就8项民生工程推进情况开展专题视察。", []),
+        ("听取了县政府关于12项民生工程进展情况的汇报。", []),
+        # suggestions of one tier, or those put into effect, are a subset
+        ("代表提出的28件县属建议中，已经落实的有19件。", []),
     ],
 )
 def test_held_out_phenomena(text, expected):
