@@ -53,6 +53,11 @@ class LevelWord(BaseModel):
     fits: list[Level] = []
 
 
+class WrittenAround(BaseModel):
+    pattern: str
+    word: str
+
+
 class OrganRules(BaseModel):
     """``organs.yaml``: how a body is named, and the tier words written in place of a place name."""
 
@@ -72,6 +77,11 @@ class OrganRules(BaseModel):
     reviewed_after: list[str] = []
     kind_levels: dict[OrganKind, Level] = {}
     place_after: dict[OrganKind, str] = {}
+    written_around: list[WrittenAround] = []
+
+    @cached_property
+    def around_patterns(self) -> list[tuple[re.Pattern, str]]:
+        return [(re.compile(rule.pattern), rule.word) for rule in self.written_around]
 
     @cached_property
     def place_after_patterns(self) -> dict[str, re.Pattern]:

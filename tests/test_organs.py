@@ -208,6 +208,11 @@ def test_held_out_organ_phenomena(text, expected):
     assert metadata(text) == expected
 
 
+def test_a_street_working_committee_written_around_its_place():
+    text = "本报讯 近日，人大东湖街道工委组织区人大代表开展集中视察，代表们对街道工作提出意见。\n"
+    assert metadata(text)[:3] == ("standing_committee", "东湖街道人大工委", "township")
+
+
 def test_a_cppcc_written_with_its_place_after_is_that_place_s():
     text = (
         "中国人民政治协商会议某某县第九届委员会常务委员会工作报告\n\n各位委员：\n\n"

@@ -93,6 +93,12 @@ def _mentions(text: str, title_end: int, rules: OrganRules, places: PlaceIndex):
         if k >= 0 and skipped[k][0] <= match.start() < skipped[k][1]:
             continue
         kind = rules.kind_of(word)
+        around = _written_around(text, match.end(), word, rules)
+        if around:  # 人大胜利路街道工委
+            name, word = around
+            kind = rules.kind_of(word)
+            yield Mention(kind, word, match.start(), False, match.start() < title_end, name, _tier_of(name, places))
+            continue
         if text.endswith(tuple(rules.not_a_body_before.get(word, ())), 0, match.start()):
             continue  # 县委常委会: the party's body
         if _reviewed(text, match.start(), rules):
@@ -117,6 +123,17 @@ def _mentions(text: str, title_end: int, rules: OrganRules, places: PlaceIndex):
             continue  # 人大 alone: the congress system, not a body
         fits = tuple(tier_word.fits) if tier_word else ()
         yield Mention(kind, word, match.start(), session, match.start() < title_end, name, level, weak, fits)
+
+
+def _written_around(text: str, end: int, word: str, rules: OrganRules) -> tuple[str, str] | None:
+    """(place, body word) of a body written around its place: 人大|胜利路街道|工委."""
+    if word != "人大":
+        return None
+    for pattern, body in rules.around_patterns:
+        found = pattern.match(text, end)
+        if found:
+            return found.group("name"), body
+    return None
 
 
 def _place_after(text: str, end: int, kind: str, rules: OrganRules, places: PlaceIndex) -> str | None:
