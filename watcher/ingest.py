@@ -108,6 +108,7 @@ class Ingestor:
         """After a bulk run that stored ``stored`` files (None: a reprocess, which rewrote them
         all): compact the store, unless the run was small, or small beside what is stored (the
         compaction costs a pass over the whole index)."""
+        self.store.cache.forget()  # what the writer remembered of the run: memory a service at rest need not hold
         if stored is not None and (stored < TIDY_AFTER_FILES or stored < self.store.document_count() * TIDY_SHARE):
             return
         try:
@@ -177,7 +178,7 @@ class Ingestor:
         if known:
             return taken, None
         taken.data = data
-        return taken, Job(str(path), path.name, data=data)
+        return taken, Job(str(path), path.name, data=data, keep_original=True)
 
     def commit(self, items: list[tuple[Taken, Prepared | Failed | Skipped | None]]) -> list[IngestResult]:
         """The one writer: every file of the batch in one transaction, each under its own
@@ -215,7 +216,7 @@ class Ingestor:
             f", replacing {len(replaces)} older version(s)" if replaces else ""
         )
         try:
-            self.originals.put(sha256, taken.data)
+            self.originals.put(sha256, taken.data, outcome.original)
         except OSError as error:  # never the file's fault: retried, not quarantined
             raise EnvironmentFault(f"could not keep the original in {self.originals.folder}: {describe(error)}") from error
         try:

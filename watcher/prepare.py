@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from schema.models import Extraction, Report
 from schema.vocabulary import Vocabulary, _fingerprint
+from watcher.originals import compress
 from watcher.pipeline import ConversionError, extract_reports, extractor_version, read_document
 from watcher.search import index_tokens
 
@@ -28,6 +29,7 @@ class Job:
     filename: str
     data: bytes | None = None  # converted when given
     text: str | None = None  # extracted when there are no bytes, or they no longer convert
+    keep_original: bool = False  # new bytes: compress them here for the writer to keep (originals)
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Prepared:
     seconds: float = 0.0
     conversion: dict = field(default_factory=dict)  # format, converter … (documents columns)
     index: dict = field(default_factory=dict)  # the search indexes' bigrams (search.index_tokens)
+    original: bytes | None = None  # the job's bytes compressed, when it asked to keep them
 
 
 class PrepareError(Exception):
@@ -69,10 +72,11 @@ def prepare(job: Job, vocabulary: Vocabulary) -> Prepared:
     except Exception as error:  # an extractor bug fails this file, never the service
         raise PrepareError(f"could not extract records: {type(error).__name__}: {error}") from error
     index = index_tokens(reports)
+    original = compress(job.data) if job.keep_original and job.data is not None else None
     return Prepared(
         key=job.key, text=text, encoding=encoding, reports=reports,
         extractor_version=extractor_version(vocabulary), seconds=time.perf_counter() - clock,
-        conversion=conversion, index=index,
+        conversion=conversion, index=index, original=original,
     )
 
 
