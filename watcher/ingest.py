@@ -108,7 +108,7 @@ class Ingestor:
         """After a bulk run that stored ``stored`` files (None: a reprocess, which rewrote them
         all): compact the store, unless the run was small, or small beside what is stored (the
         compaction costs a pass over the whole index)."""
-        self.store.cache.forget()  # what the writer remembered of the run: memory a service at rest need not hold
+        self.store.rest()
         if stored is not None and (stored < TIDY_AFTER_FILES or stored < self.store.document_count() * TIDY_SHARE):
             return
         try:

@@ -37,7 +37,7 @@ class Store:
         path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: transactions are opened explicitly with BEGIN, so no library
         # call can commit half of a document behind our back.
-        self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, cached_statements=1024)
+        self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self.db = sqlite_utils.Database(self.conn)
         # Texts of a few kB pack better into 8 kB pages, and pages the search index frees as it
         # merges can be given back (``tidy``). Both take effect only on a new file.
@@ -46,7 +46,8 @@ class Store:
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA busy_timeout=5000")
-        self.conn.execute("PRAGMA cache_size=-65536")
+        # A batch touches more pages than the default 2 MB cache holds; savepoint journals stay in memory.
+        self.conn.execute("PRAGMA cache_size=-32768")
         self.conn.execute("PRAGMA temp_store=MEMORY")
         migrate(self.db)
         self.path = path
@@ -263,6 +264,12 @@ class Store:
                 "unit = excluded.unit, category = excluded.category, description = excluded.description",
                 rows,
             )
+
+    def rest(self) -> None:
+        """After a bulk run: give back what the writer held for it (remembered frequencies,
+        SQLite's page cache), so a service at rest stays small."""
+        self.cache.forget()
+        self.conn.execute("PRAGMA shrink_memory")
 
     def tidy(self) -> None:
         """After a bulk run: merge the search index into one segment (each batch adds one, and
