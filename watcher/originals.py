@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gzip
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -33,10 +32,16 @@ class Originals:
         path = self.path(sha256)
         if path.exists():
             return path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".", suffix=".tmp", delete=False) as handle:
+        # A name of this process's own, then an atomic rename: a reader never sees half a file.
+        partial = path.parent / f".{path.name}.{os.getpid()}.tmp"
+        try:
+            handle = open(partial, "wb")
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(partial, "wb")
+        with handle:
             handle.write(compressed if compressed is not None else compress(data))
-        os.replace(handle.name, path)
+        os.replace(partial, path)
         return path
 
     def get(self, sha256: str) -> bytes | None:

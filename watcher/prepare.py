@@ -40,6 +40,7 @@ class Prepared:
     reports: list[tuple[Report, Extraction]] = field(default_factory=list)
     extractor_version: str = ""
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # of the process that prepared it (benchmarks tell waiting from work)
     conversion: dict = field(default_factory=dict)  # format, converter … (documents columns)
     index: dict = field(default_factory=dict)  # the search indexes' bigrams (search.index_tokens)
     original: bytes | None = None  # the job's bytes compressed, when it asked to keep them
@@ -50,7 +51,7 @@ class PrepareError(Exception):
 
 
 def prepare(job: Job, vocabulary: Vocabulary) -> Prepared:
-    clock = time.perf_counter()
+    clock, cpu = time.perf_counter(), time.thread_time()
     encoding, conversion = None, {}
     text = job.text
     if job.data is not None:
@@ -76,6 +77,7 @@ def prepare(job: Job, vocabulary: Vocabulary) -> Prepared:
     return Prepared(
         key=job.key, text=text, encoding=encoding, reports=reports,
         extractor_version=extractor_version(vocabulary), seconds=time.perf_counter() - clock,
+        cpu_seconds=time.thread_time() - cpu,
         conversion=conversion, index=index, original=original,
     )
 
