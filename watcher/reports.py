@@ -44,16 +44,22 @@ def split_reports(text: str, vocabulary: Vocabulary | None = None, places: Place
     spans += [(a, b, a) for a, b in zip(bounds, bounds[1:])]
 
     reports: list[Report] = []
+    read: Report | None = None  # the next span's report, when reading a fragment read it already
     for index, (first, last, title_at) in enumerate(spans):
         if title_at is None and index + 1 < len(spans):
             following = _read(text, lines, *spans[index + 1], vocabulary, places)
-            fragment = reading_copy(text[lines[first][0] : lines[last - 1][1]][:READ_SPAN])
-            own = find_organ(fragment, 0, vocabulary.organs, places).place
             furniture = all(len(line) <= HEAD_LINE_MAX and "。" not in line for _, _, line in lines[first:last])
+            if not furniture:
+                fragment = reading_copy(text[lines[first][0] : lines[last - 1][1]][:READ_SPAN])
+                own = find_organ(fragment, 0, vocabulary.organs, places).place
             if furniture or own.district and own.district == following.district:
                 spans[index + 1] = (first, spans[index + 1][1], spans[index + 1][2])
                 continue
-        reports.append(_read(text, lines, first, last, title_at, vocabulary, places))
+            reports.append(_read(text, lines, first, last, title_at, vocabulary, places))
+            read = following
+            continue
+        reports.append(read or _read(text, lines, first, last, title_at, vocabulary, places))
+        read = None
     for seq, report in enumerate(reports):
         report.seq = seq
     return reports
