@@ -98,9 +98,9 @@ def _mentions(text: str, title_end: int, rules: OrganRules, places: PlaceIndex):
         name = places.name_before(text, before) or _township_before(text, before, rules)
         if name and _glued(text, before - len(name), name, rules):
             name = None
-        level = _tier_of(name, places) if name else rules.level_before(text, before)
         if kind == "congress" and not (name or session) or weak and not name:
             continue  # 人大 alone: the congress system, not a body
+        level = _tier_of(name, places) if name else rules.level_before(text, before)
         yield Mention(kind, word, match.start(), session, match.start() < title_end, name, level, weak)
 
 
