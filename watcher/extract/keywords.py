@@ -93,27 +93,10 @@ def term_counts(text: str, vocabulary: Vocabulary) -> dict[str, int]:
     more that are not stopwords."""
     tokens = cached_segmenter(vocabulary.userdict).cut(text)
     counts = Counter(tokens)  # counted first, then each distinct word tested once
-    verdicts = _verdicts(vocabulary.stopwords)
-    if len(verdicts) > VERDICTS_MAX:
-        verdicts.clear()
-    terms = {}
-    for t, n in counts.items():
-        term = verdicts.get(t)
-        if term is None:
-            term = verdicts[t] = bool(len(t) >= 2 and HAN.search(t) and t not in vocabulary.stopwords and not t[0].isdigit())
-        if term:
-            terms[t] = n
-    return terms
-
-
-VERDICTS_MAX = 500_000
-
-
-@lru_cache(maxsize=4)
-def _verdicts(stopwords: frozenset[str]) -> dict[str, bool]:
-    """Whether a word is a candidate term, remembered across reports (most words recur): a
-    look-up costs a tenth of the tests."""
-    return {}
+    return {
+        t: n for t, n in counts.items()
+        if len(t) >= 2 and HAN.search(t) and t not in vocabulary.stopwords and not t[0].isdigit()
+    }
 
 
 def corpus_idf(frequencies: Mapping[str, int], documents: int) -> dict[str, float]:
