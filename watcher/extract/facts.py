@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from dataclasses import field as _field
 from functools import lru_cache
-from typing import get_args
+from typing import NamedTuple, get_args
 
 import numpy as np
 
@@ -151,14 +151,12 @@ def simplified(text: str) -> str:
     return converted if len(converted) == len(text) else text
 
 
-@dataclass(frozen=True)
-class _Subject:
+class _Subject(NamedTuple):
     matching: str  # in the Simplified copy, for the rules
     original: str  # in the text's own characters, for the record
 
 
-@dataclass(frozen=True)
-class _Previous:
+class _Previous(NamedTuple):
     """The count before, for lists: where it and its noun end, what it counted, its label."""
 
     end: int
