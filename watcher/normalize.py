@@ -90,10 +90,10 @@ def repair(text: str) -> str:
     return "\n\n".join(p for p in paragraphs if p) + "\n"
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=1)
 def paragraphs(text: str) -> tuple[tuple[int, int], ...]:
-    """(start, end) offsets of each non-empty line of repaired text. Kept for the last texts:
-    a report's sections and its sentences are both read from its paragraphs."""
+    """(start, end) offsets of each non-empty line of repaired text. Kept for the last text:
+    a report's sections and then its sentences are both read from its paragraphs."""
     return tuple(match.span() for match in LINE.finditer(text) if not match.group().isspace())
 
 

@@ -111,10 +111,17 @@ def t2s(text: str) -> str:
     return "".join(pieces)
 
 
-@lru_cache(maxsize=4096)
+CLAUSE_KEPT = 2000  # characters: longer clauses are converted again (bounds what is kept)
+
+
 def _convert(clause: str) -> str:
     """OpenCC t2s of one clause, kept for the clauses seen last: a report's text is read more
     than once (its metadata from its opening, its facts, its signature), each time converted."""
+    return _kept_conversion(clause) if len(clause) <= CLAUSE_KEPT else _converter().convert(clause)
+
+
+@lru_cache(maxsize=1024)
+def _kept_conversion(clause: str) -> str:
     return _converter().convert(clause)
 
 

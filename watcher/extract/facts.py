@@ -143,10 +143,10 @@ def _rules(vocabulary: Vocabulary) -> _Rules:
     return _Rules(tuple(patterns), tuple(words), activities, group_of, by_unit, any_unit)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=1)
 def simplified(text: str) -> str:
     """A Simplified copy for matching, or the text itself when conversion would move offsets.
-    Kept for the last few texts: facts and the similarity signature read the same report."""
+    Kept for the last text: facts and then the similarity signature read the same report."""
     converted = to_simplified(text)
     return converted if len(converted) == len(text) else text
 
