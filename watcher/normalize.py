@@ -15,6 +15,7 @@ line that runs to the full width without ending a sentence continues in the next
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from schema.vocabulary import default_vocabulary
 from watcher.simplify import simplified
@@ -38,6 +39,7 @@ FULLWIDTH_DIGIT = re.compile("[０-９]")
 CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九○Ｏ", "0012345678900")
 CHINESE_YEAR = re.compile("[〇零一二三四五六七八九○Ｏ]{4}(?=年)")
 CHINESE_DATE = re.compile("(\\d{4}年)([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
+LINE = re.compile(r"[^\n]+")
 SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff]+")
 # Spaces PDF extraction puts inside a number, around it, by punctuation and between characters.
 SPACE_IN_NUMBER = re.compile(r"(?<=\d) (?=\d)")
@@ -88,13 +90,11 @@ def repair(text: str) -> str:
     return "\n\n".join(p for p in paragraphs if p) + "\n"
 
 
-def paragraphs(text: str) -> list[tuple[int, int]]:
-    """(start, end) offsets of each non-empty line of repaired text."""
-    spans = []
-    for match in re.finditer(r"[^\n]+", text):
-        if match.group().strip():
-            spans.append((match.start(), match.end()))
-    return spans
+@lru_cache(maxsize=1)
+def paragraphs(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) offsets of each non-empty line of repaired text. Kept for the last text:
+    a report's sections and then its sentences are both read from its paragraphs."""
+    return tuple(match.span() for match in LINE.finditer(text) if not match.group().isspace())
 
 
 def reading_copy(text: str) -> str:

@@ -44,16 +44,23 @@ def split_reports(text: str, vocabulary: Vocabulary | None = None, places: Place
     spans += [(a, b, a) for a, b in zip(bounds, bounds[1:])]
 
     reports: list[Report] = []
+    read: Report | None = None  # the next span's report, when reading a fragment read it already
+    memo: dict = {}  # what _read found from a title on, for the fragment joined to that title
     for index, (first, last, title_at) in enumerate(spans):
         if title_at is None and index + 1 < len(spans):
-            following = _read(text, lines, *spans[index + 1], vocabulary, places)
-            fragment = reading_copy(text[lines[first][0] : lines[last - 1][1]][:READ_SPAN])
-            own = find_organ(fragment, 0, vocabulary.organs, places).place
+            following = _read(text, lines, *spans[index + 1], vocabulary, places, memo)
             furniture = all(len(line) <= HEAD_LINE_MAX and "。" not in line for _, _, line in lines[first:last])
+            if not furniture:
+                fragment = reading_copy(text[lines[first][0] : lines[last - 1][1]][:READ_SPAN])
+                own = find_organ(fragment, 0, vocabulary.organs, places).place
             if furniture or own.district and own.district == following.district:
                 spans[index + 1] = (first, spans[index + 1][1], spans[index + 1][2])
                 continue
-        reports.append(_read(text, lines, first, last, title_at, vocabulary, places))
+            reports.append(_read(text, lines, first, last, title_at, vocabulary, places))
+            read = following
+            continue
+        reports.append(read or _read(text, lines, first, last, title_at, vocabulary, places, memo))
+        read = None
     for seq, report in enumerate(reports):
         report.seq = seq
     return reports
@@ -106,7 +113,12 @@ def _byline_people(line: str, offset: int, roles: list[str]) -> list[Person]:
     return people
 
 
-def _read(text: str, lines, first: int, last: int, title_at: int | None, vocabulary: Vocabulary, places: PlaceIndex) -> Report:
+def _read(
+    text: str, lines, first: int, last: int, title_at: int | None, vocabulary: Vocabulary, places: PlaceIndex,
+    memo: dict | None = None,
+) -> Report:
+    """The report of ``lines[first:last]``. Its metadata is read from the title (or the first
+    line) on, so ``memo`` keeps it for the same lines read again from an earlier first line."""
     start, end = lines[first][0], lines[last - 1][1]
     body = text[start:end]
     title = subtitle = None
@@ -127,10 +139,17 @@ def _read(text: str, lines, first: int, last: int, title_at: int | None, vocabul
         for person in _byline_people(text[s:e], s - start, vocabulary.people.byline_roles)
     ]
     head_end = _head_end(lines, title_at if titled else first, last)
-    opening = lines[title_at if titled else first][0]
-    reading = reading_copy(text[opening : min(end, opening + READ_SPAN)])
-    reading_head = reading_copy(text[opening:head_end])
-    covered = coverage(reading_head, reading, vocabulary.genres)
+    key = (title_at if titled else first, last, titled)
+    if memo is not None and key in memo:
+        covered, organ = memo[key]
+    else:
+        opening = lines[key[0]][0]
+        reading = reading_copy(text[opening : min(end, opening + READ_SPAN)])
+        reading_head = reading_copy(text[opening:head_end])
+        covered = coverage(reading_head, reading, vocabulary.genres)
+        organ = find_organ(reading, len(reading_head), vocabulary.organs, places)
+        if memo is not None:
+            memo[key] = covered, organ
     report = Report(
         seq=0,
         title=title,
@@ -145,7 +164,7 @@ def _read(text: str, lines, first: int, last: int, title_at: int | None, vocabul
         end=end,
         people=people,
     )
-    apply(report, find_organ(reading, len(reading_head), vocabulary.organs, places))
+    apply(report, organ)
     return report
 
 

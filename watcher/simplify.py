@@ -94,7 +94,7 @@ def is_simplified(text: str) -> bool:
 
 def t2s(text: str) -> str:
     """OpenCC t2s of ``text``, converting only the clauses that hold a trigger."""
-    converter, (changed, phrases), separators = _converter(), _triggers(), _separators()
+    (changed, phrases), separators = _triggers(), _separators()
     at = np.flatnonzero(changed[_code_points(text)]).tolist() + [m.start() for m in phrases.finditer(text)]
     pieces, done = [], 0
     for position in sorted(at):
@@ -105,10 +105,24 @@ def t2s(text: str) -> str:
             start -= 1
         end = _clause_end().search(text, position)
         end = end.start() if end else len(text)
-        pieces += [text[done:start], converter.convert(text[start:end])]
+        pieces += [text[done:start], _convert(text[start:end])]
         done = end
     pieces.append(text[done:])
     return "".join(pieces)
+
+
+CLAUSE_KEPT = 2000  # characters: longer clauses are converted again (bounds what is kept)
+
+
+def _convert(clause: str) -> str:
+    """OpenCC t2s of one clause, kept for the clauses seen last: a report's text is read more
+    than once (its metadata from its opening, its facts, its signature), each time converted."""
+    return _kept_conversion(clause) if len(clause) <= CLAUSE_KEPT else _converter().convert(clause)
+
+
+@lru_cache(maxsize=1024)
+def _kept_conversion(clause: str) -> str:
+    return _converter().convert(clause)
 
 
 def simplified(text: str) -> str:

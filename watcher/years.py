@@ -41,7 +41,8 @@ class Coverage:
 def coverage(head: str, body: str, rules: GenreRules) -> Coverage:
     """``head`` is the title block, ``body`` the whole report (both Simplified, digit years)."""
     body = CITATION.sub(lambda m: " " * len(m.group()), body)
-    delivered = _delivered(body)
+    delivery = DELIVERED.search(body)
+    delivered = _delivered(delivery)
     opening = body[:REVIEW_SPAN]
     span = YEAR_RANGE.search(head)
     if span:
@@ -49,7 +50,7 @@ def coverage(head: str, body: str, rules: GenreRules) -> Coverage:
         if first == last:
             return Coverage(first, first, first, _iso(delivered))
         return Coverage(None, first, last, _iso(delivered))
-    if _term_report(head, opening, rules) or _first_session(body, rules):
+    if _term_report(head, opening, rules) or _first_session(body, delivery, rules):
         last = _term_end(head, body, delivered)
         if last is None:
             return Coverage(delivered_on=_iso(delivered))
@@ -60,10 +61,10 @@ def coverage(head: str, body: str, rules: GenreRules) -> Coverage:
     return Coverage(year, year, year, _iso(delivered)) if year else Coverage(delivered_on=_iso(delivered))
 
 
-def _first_session(body: str, rules: GenreRules) -> bool:
+def _first_session(body: str, match: re.Match | None, rules: GenreRules) -> bool:
     """Delivered to the first session of a new congress, a report covers the outgoing term
-    (——…在某市第十六届人民代表大会第一次会议上, 十四届全国人大一次会议听取…工作的报告)."""
-    match = DELIVERED.search(body)
+    (——…在某市第十六届人民代表大会第一次会议上, 十四届全国人大一次会议听取…工作的报告).
+    ``match`` is ``DELIVERED`` searched in ``body``."""
     if match and re.search(rules.term_session, match.group("session")):
         return True
     return bool(re.search(rules.term_session_report, body[:REVIEW_SPAN]))
@@ -126,8 +127,8 @@ def _is_plan(text: str, at: int, rules: GenreRules) -> bool:
     return any(word in sentence for word in rules.plan_words)
 
 
-def _delivered(text: str) -> date | None:
-    match = DELIVERED.search(text)
+def _delivered(match: re.Match | None) -> date | None:
+    """The date of ``DELIVERED`` searched in a report."""
     if not match:
         return None
     try:

@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from dataclasses import field as _field
 from functools import lru_cache
-from typing import get_args
+from typing import NamedTuple, get_args
 
 import numpy as np
 
@@ -28,7 +28,7 @@ from watcher.simplify import simplified as to_simplified
 CLAUSE_BREAK = "，,；;：:。！？!?\n"
 ITEM_BREAK = CLAUSE_BREAK + "、"
 QUOTES = {"“": "”", "《": "》", "‘": "’", '"': '"', "「": "」", "『": "』"}
-QUOTE_MARKS = re.compile("[" + re.escape("".join(QUOTES) + "".join(QUOTES.values())) + "\n]")  # all else is skipped
+QUOTE_MARKS = re.compile("[" + re.escape("".join(QUOTES) + "".join(QUOTES.values())) + "]")  # all else is skipped
 # Words and marks that frame a subject without being part of it, removed whole (计划 keeps its 计).
 EDGE_MARKS = " 、，,；;：:"
 LEADING_WORDS = ("一年来", "全年", "其中", "共计", "累计", "合计", "共", "等", "和", "及", "与")
@@ -70,15 +70,23 @@ class _Pattern:
         object.__setattr__(self, "not_subject_any", _any_of(self.not_subject))
 
     def matches(self, unit: str, subject: str, sentence_words: frozenset[str], topic: str | None) -> bool:
-        return (
-            (self.units is None or unit in self.units)
-            and all(words is not None and words.search(subject) for words in self.subject_any)
-            and not (self.not_subject_any is not None and self.not_subject_any.search(subject))
-            and (not self.ends_with or subject.endswith(self.ends_with))
-            and (not self.sentence_has or not sentence_words.isdisjoint(self.sentence_has))
-            and sentence_words.isdisjoint(self.sentence_not)
-            and (not self.topic or topic in self.topic)
-        )
+        # every test must hold: the cheap ones first, the regexes over the subject last
+        if self.units is not None and unit not in self.units:
+            return False
+        if self.topic and topic not in self.topic:
+            return False
+        if self.sentence_has and sentence_words.isdisjoint(self.sentence_has):
+            return False
+        if not sentence_words.isdisjoint(self.sentence_not):
+            return False
+        if self.ends_with and not subject.endswith(self.ends_with):
+            return False
+        if self.not_subject_any is not None and self.not_subject_any.search(subject):
+            return False
+        for words in self.subject_any:
+            if words is None or not words.search(subject):
+                return False
+        return True
 
 
 def _any_of(words) -> re.Pattern | None:
@@ -136,20 +144,20 @@ def _rules(vocabulary: Vocabulary) -> _Rules:
     return _Rules(tuple(patterns), tuple(words), activities, group_of, by_unit, any_unit)
 
 
+@lru_cache(maxsize=1)
 def simplified(text: str) -> str:
-    """A Simplified copy for matching, or the text itself when conversion would move offsets."""
+    """A Simplified copy for matching, or the text itself when conversion would move offsets.
+    Kept for the last text: facts and then the similarity signature read the same report."""
     converted = to_simplified(text)
     return converted if len(converted) == len(text) else text
 
 
-@dataclass(frozen=True)
-class _Subject:
+class _Subject(NamedTuple):
     matching: str  # in the Simplified copy, for the rules
     original: str  # in the text's own characters, for the record
 
 
-@dataclass(frozen=True)
-class _Previous:
+class _Previous(NamedTuple):
     """The count before, for lists: where it and its noun end, what it counted, its label."""
 
     end: int
@@ -165,14 +173,15 @@ class _Positions:
         self.text = text
         self.sentences = sorted(sentences, key=lambda s: s.start)
         self.sentence_starts = [s.start for s in self.sentences]
-        self.clause_breaks = _positions_of(text, CLAUSE_BREAK)
-        self.item_breaks = _positions_of(text, ITEM_BREAK)
+        codes = _code_points(text)
+        self.clause_breaks = _positions_of(codes, CLAUSE_BREAK)
+        self.item_breaks = _positions_of(codes, ITEM_BREAK)
         spans = _merged(_excluded_spans(text, vocabulary.formulas))
         self.excluded_starts = [a for a, _ in spans]
         self.excluded_ends = [b for _, b in spans]
         self.topics = {word: [start for start, _ in _occurrences(text, word)] for word in vocabulary.topics if word}
         self.parts = [m.start() for m in re.finditer(PART_MARKER, text)]
-        self.full_stops = _positions_of(text, FULL_STOP)
+        self.full_stops = _positions_of(codes, FULL_STOP)
         self.rules = rules
         self._words: dict[int | None, frozenset[str]] = {}
 
@@ -310,10 +319,14 @@ def _is_combined(rules: _Rules, subject: str) -> bool:
     return False
 
 
-def _positions_of(text: str, characters: str) -> list[int]:
-    """Where any of ``characters`` stands, found by numpy over the code points."""
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    return np.flatnonzero(_table_of(characters)[np.minimum(codes, 0xFFFF)]).tolist()
+def _code_points(text: str) -> np.ndarray:
+    """The text's code points, capped at U+FFFF (no character looked for lies beyond it)."""
+    return np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4"), 0xFFFF)
+
+
+def _positions_of(codes: np.ndarray, characters: str) -> list[int]:
+    """Where any of ``characters`` stands in a text of ``codes`` (``_code_points``), found by numpy."""
+    return np.flatnonzero(_table_of(characters)[codes]).tolist()
 
 
 @lru_cache(maxsize=8)
@@ -327,14 +340,16 @@ def _table_of(characters: str) -> np.ndarray:
 def _excluded_spans(text: str, formulas) -> list[tuple[int, int]]:
     spans = []
     stack: list[tuple[str, int]] = []
+    after = 0  # just after the previous mark
     for mark in QUOTE_MARKS.finditer(text):
         i, c = mark.start(), mark.group()
+        if stack and text.find("\n", after, i) >= 0:
+            stack.clear()  # unbalanced marks never reach past a paragraph
+        after = i + 1
         if stack and c == QUOTES[stack[-1][0]]:
             spans.append((stack.pop()[1], i + 1))
         elif c in QUOTES:
             stack.append((c, i))
-        elif c == "\n":
-            stack.clear()  # unbalanced marks never reach past a paragraph
     for formula in formulas:
         spans.extend(_occurrences(text, formula))
     return spans

@@ -81,9 +81,10 @@ def term_counts(text: str, vocabulary: Vocabulary) -> dict[str, int]:
     more that are not stopwords."""
     tokens = cached_segmenter(vocabulary.userdict).cut(text)
     counts = Counter(tokens)  # counted first, then each distinct word tested once
+    stopwords = vocabulary.stopwords
     return {
-        t: n for t, n in counts.items()
-        if len(t) >= 2 and HAN.search(t) and t not in vocabulary.stopwords and not t[0].isdigit()
+        t: n for t, n in counts.items()  # a word opening with a Han character needs no regex
+        if len(t) >= 2 and ("\u4e00" <= t[0] <= "\u9fff" or HAN.search(t)) and t not in stopwords and not t[0].isdigit()
     }
 
 

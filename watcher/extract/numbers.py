@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from schema.vocabulary import UnitRules, default_vocabulary
 
@@ -24,6 +24,19 @@ APPROX_BEFORE = ("将近", "大约", "超过", "近", "约", "逾", "超")
 # A number is found as one maximal run first, then its unit is tried once at the run's end:
 # a single pattern with the unit in it retries every position of a long run without one.
 NUMBER = re.compile(rf"[0-9０-９]+(?:[.．][0-9０-９]+)?|[{CHINESE_NUMERAL}]+")
+
+
+@lru_cache(maxsize=8)
+def _numbers(units: UnitRules) -> re.Pattern:
+    """``NUMBER``'s runs, as its ``finditer`` finds them, with only those followed by a
+    character that may open ``unit_pattern`` reported (group ``number``): the runs before no
+    unit, most of them (一 in 一年, 统一…), are read past inside the regex engine. Each match
+    ends at such a run or at the end of the text, so no position is tried twice."""
+    if "" in units.units:
+        return re.compile(f"(?P<number>{NUMBER.pattern})")
+    openers = "[" + "".join(map(re.escape, sorted({"万", "亿", "余", "多", "％", *(u[0] for u in units.units)}))) + "]"
+    run = rf"(?>{NUMBER.pattern})"
+    return re.compile(rf"(?:[^0-9０-９{CHINESE_NUMERAL}]++|{run}(?!{openers}))*+(?:(?P<number>{run})(?={openers})|\Z)")
 
 
 @lru_cache(maxsize=8)
@@ -45,8 +58,7 @@ DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 PERCENT_WORDS = re.compile(rf"百分之(?P<number>[0-9０-９]+(?:[.．][0-9０-９]+)?|[{CHINESE_NUMERAL}]+)")
 
 
-@dataclass(frozen=True)
-class Quantity:
+class Quantity(NamedTuple):
     value: float
     unit: str
     approx: bool
@@ -57,6 +69,9 @@ class Quantity:
 
 def parse_number(token: str) -> float | None:
     """'19' → 19, '92.8' → 92.8, '二十三' → 23, '一百零五' → 105, '两' → 2, '十' → 10."""
+    if token.isascii() and token.isdigit():  # the usual case: 19
+        value = float(token)
+        return value if math.isfinite(value) else None
     token = token.translate(FULL_WIDTH)
     if DECIMAL.fullmatch(token):
         value = float(token)
@@ -83,12 +98,16 @@ def parse_number(token: str) -> float | None:
 
 def find_quantities(text: str, units: UnitRules | None = None) -> list[Quantity]:
     found = []
-    after_number = unit_pattern(units or default_vocabulary().units)
-    for token in NUMBER.finditer(text):
+    units = units or default_vocabulary().units
+    after_number = unit_pattern(units)
+    for token in _numbers(units).finditer(text):
+        start = token.start("number")
+        if start < 0:
+            continue  # the text's end
         match = after_number.match(text, token.end())
         if not match:
             continue
-        number = parse_number(token.group())
+        number = parse_number(token.group("number"))
         if number is None:
             continue
         unit = match.group("unit").translate(FULL_WIDTH)
@@ -106,7 +125,6 @@ def find_quantities(text: str, units: UnitRules | None = None) -> list[Quantity]
         value = number * multiplier
         if not math.isfinite(value):
             continue
-        start = token.start()
         before = ""
         if text.endswith(APPROX_BEFORE, 0, start):  # one test for the usual case: none
             before = next(w for w in APPROX_BEFORE if text.endswith(w, 0, start))
@@ -115,9 +133,9 @@ def find_quantities(text: str, units: UnitRules | None = None) -> list[Quantity]
                 value=value,
                 unit=unit,
                 approx=bool(before or match.group("about")),
-                start=token.start() - len(before),
+                start=start - len(before),
                 end=match.end(),
-                number_start=token.start(),
+                number_start=start,
             )
         )
     for match in PERCENT_WORDS.finditer(text):
