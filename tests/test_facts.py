@@ -378,6 +378,8 @@ def test_an_unknown_organ_kind_in_the_vocabulary_is_refused(tmp_path):
         ),
         # laws checked for how they are carried out (执行情况) are law enforcement inspections
         ("开展3部法律法规执行情况检查。", [("law_enforcement_inspections", 3)]),
+        # problems a Party education campaign took up are not resolved through deputies' work
+        ("深入开展主题教育，帮助基层解决难点问题35个。", []),
         # decisions on legal and major questions whose verb came earlier in the list
         ("制定法律4件，作出法律解释1件、有关法律问题和重大问题的决定5件。", [("laws_enacted", 4), ("resolutions_decisions", 5)]),
     ],
