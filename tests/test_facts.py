@@ -378,6 +378,9 @@ def test_an_unknown_organ_kind_in_the_vocabulary_is_refused(tmp_path):
         ),
         # laws checked for how they are carried out (执行情况) are law enforcement inspections
         ("开展3部法律法规执行情况检查。", [("law_enforcement_inspections", 3)]),
+        # deputies' suggestions counted in items (条) when named as such; suggestions at a session are not
+        ("共转交有关部门办理代表建议86条。", [("suggestions_received", 86)]),
+        ("会上代表们共提出22条建议。", []),
         # problems a Party education campaign took up are not resolved through deputies' work
         ("深入开展主题教育，帮助基层解决难点问题35个。", []),
         # decisions on legal and major questions whose verb came earlier in the list
