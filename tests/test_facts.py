@@ -369,6 +369,22 @@ def test_an_unknown_organ_kind_in_the_vocabulary_is_refused(tmp_path):
         ("听取了县政府关于12项民生工程进展情况的汇报。", []),
         # suggestions of one tier, or those put into effect, are a subset
         ("代表提出的28件县属建议中，已经落实的有19件。", []),
+        # requests to review filed regulations are not deputies' suggestions
+        ("对公民和组织提出的320件审查建议逐一研究反馈。", []),
+        # visits beside letters are petitions, and a rate after them is not the suggestions' rate
+        (
+            "交办代表建议30件；受理群众来信56件，接待群众来访80人次，办复率达到100%。",
+            [("suggestions_received", 30), ("petitions_handled", 56)],
+        ),
+        # laws checked for how they are carried out (执行情况) are law enforcement inspections
+        ("开展3部法律法规执行情况检查。", [("law_enforcement_inspections", 3)]),
+        # deputies' suggestions counted in items (条) when named as such; suggestions at a session are not
+        ("共转交有关部门办理代表建议86条。", [("suggestions_received", 86)]),
+        ("会上代表们共提出22条建议。", []),
+        # problems a Party education campaign took up are not resolved through deputies' work
+        ("深入开展主题教育，帮助基层解决难点问题35个。", []),
+        # decisions on legal and major questions whose verb came earlier in the list
+        ("制定法律4件，作出法律解释1件、有关法律问题和重大问题的决定5件。", [("laws_enacted", 4), ("resolutions_decisions", 5)]),
     ],
 )
 def test_held_out_phenomena(text, expected):

@@ -213,6 +213,22 @@ def test_a_street_working_committee_written_around_its_place():
     assert metadata(text)[:3] == ("standing_committee", "东湖街道人大工委", "township")
 
 
+def test_a_list_item_s_verb_is_not_part_of_a_township_name():
+    text = (
+        "本报讯 近日，青溪镇人大组织召开年度第一次主席团会议，全体人大主席团成员参加。"
+        "会上一是听取在建项目进展情况汇报；二是听取镇人大十八届二次会议期间代表建议办理情况汇报。\n"
+    )
+    assert metadata(text)[:3] == ("congress", "青溪镇人大", "township")
+
+
+def test_a_township_after_its_city_and_a_government_report_it_listened_to():
+    text = (
+        "本报讯 3月5日，宣威市东山镇人大主席团组织全镇人大代表集中收看大会开幕，"
+        "认真聆听国务院总理所作的政府工作报告。代表们表示，要把政府工作报告精神带回村里。\n"
+    )
+    assert metadata(text)[:3] == ("presidium", "东山镇人大主席团", "township")
+
+
 def test_a_cppcc_written_with_its_place_after_is_that_place_s():
     text = (
         "中国人民政治协商会议某某县第九届委员会常务委员会工作报告\n\n各位委员：\n\n"

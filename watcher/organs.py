@@ -29,6 +29,7 @@ TITLE_LINE_MAX = 60
 PLACE_SPAN = 4000
 TOWNSHIP_WORDS = ("街道", "苏木", "镇", "乡")
 CLAUSE_END = re.compile(r"[，。；！？,;!?\n]")
+REPORT_WORDS = ("政府工作报告", "法院工作报告", "检察院工作报告")
 
 
 @dataclass
@@ -112,7 +113,7 @@ def _mentions(text: str, title_end: int, rules: OrganRules, places: PlaceIndex):
             before = term.start()
         name = (
             places.name_before(text, before)
-            or _township_before(text, before, rules)
+            or _township_before(text, before, rules, places)
             or _place_after(text, match.end(), kind, rules, places)
         )
         if name and _glued(text, before - len(name), name, rules):
@@ -144,8 +145,9 @@ def _place_after(text: str, end: int, kind: str, rules: OrganRules, places: Plac
 
 
 def _reviewed(text: str, start: int, rules: OrganRules) -> bool:
-    """Whether the body word at ``start`` opens a quoted title that its clause reviews."""
-    if not rules.reviewed_after or start == 0 or text[start - 1] != "《":
+    """Whether the body word at ``start`` opens a quoted title, or is a report's name
+    (政府工作报告), that its clause reviews."""
+    if not rules.reviewed_after or start == 0 or text[start - 1] != "《" and not text.startswith(REPORT_WORDS, start):
         return False
     clause = text[max(0, start - 60) : start]
     found = list(CLAUSE_END.finditer(clause))
@@ -167,9 +169,10 @@ def _list_lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _township_before(text: str, end: int, rules: OrganRules) -> str | None:
+def _township_before(text: str, end: int, rules: OrganRules, places: PlaceIndex | None = None) -> str | None:
     """The township named right before ``end`` (崔家桥镇|人大主席团): two to four characters
-    before 镇/乡/街道, after the last word that cannot be part of it (在, 代表…)."""
+    before 镇/乡/街道, after the last word that cannot be part of it (在, 代表…) and after a
+    place written before it (开远市|羊街乡)."""
     for word in TOWNSHIP_WORDS:
         if text.endswith(word, 0, end):
             start = end - len(word)
@@ -179,6 +182,9 @@ def _township_before(text: str, end: int, rules: OrganRules) -> str | None:
                 if at >= 0:
                     name = name[at + len(boundary) :]
             name = TRAILING_HAN.search(name).group()
+            first = start - len(name)
+            cut = next((k for k in range(1, len(name) - 1) if places and places.name_before(text, first + k)), 0)
+            name = name[cut:]
             return name + word if len(name) >= 2 else None
     return None
 
