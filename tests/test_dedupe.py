@@ -305,3 +305,26 @@ def test_reprocessing_a_copy_costs_the_same_sql_work_in_a_group_of_4_or_of_40(tm
         steps[copies] = counted[0]
         store.close()
     assert steps[40] < 1.2 * steps[4], steps
+
+
+def test_bands_of_reports_that_are_gone_are_deleted(settings, tmp_path):
+    """Reprocess keeps an unchanged report's bands; a report that does not come back (its
+    document replaced, or re-derived without it) takes its bands with it."""
+    paths = [write(tmp_path, "full.txt", original_text()), write(tmp_path, "excerpt.txt", excerpt())]
+    ingest_paths(settings, paths)
+
+    def bands():
+        with sqlite3.connect(settings.db) as conn:
+            orphaned = conn.execute(
+                "select count(*) from report_bands where report_id not in (select id from reports)"
+            ).fetchone()[0]
+            return orphaned, conn.execute("select count(distinct report_id) from report_bands").fetchone()[0]
+
+    assert bands() == (0, 2)
+    reprocess_database(settings)
+    assert bands() == (0, 2)
+    reprocess_one(settings, "excerpt.txt", "")  # no report left in it
+    assert bands() == (0, 1)
+    write(tmp_path, "full.txt", NEXT_YEAR.read_text(encoding="utf-8"))
+    ingest_paths(settings, [tmp_path / "full.txt"])
+    assert bands() == (0, 1)

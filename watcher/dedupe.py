@@ -202,20 +202,25 @@ def link(conn: sqlite3.Connection, report_id: int, report: Report, sig: Signatur
     sig = sig or signature(report.text)
     keys = band_keys(sig)
     minhash = np.asarray(sig.minhash, dtype="<u4")
-    _drop_bands(conn, [report_id])
+    noted = _noted(conn, report_id)
+    if noted is None:
+        _drop_bands(conn, [report_id])
+    elif noted["minhash"] != _packed(minhash):
+        _delete_bands(conn, [(report_id, noted["minhash"])])
+    if noted is None or noted["minhash"] != _packed(minhash):  # else its bands are still there
+        conn.executemany(
+            "INSERT OR IGNORE INTO report_bands (key, report_id) VALUES (?, ?)", [(k, report_id) for k in keys]
+        )
     conn.execute(
         "INSERT OR REPLACE INTO report_signatures (report_id, shingles, minhash) VALUES (?, ?, ?)",
         (report_id, sig.shingles, _packed(minhash)),
-    )
-    conn.executemany(
-        "INSERT OR IGNORE INTO report_bands (key, report_id) VALUES (?, ?)", [(k, report_id) for k in keys]
     )
     if sig.shingles < MIN_SHINGLES:
         return None
     new = {"id": report_id, "duplicate_of": None, "organ": report.organ,
            "year": report.year if report.year is not None else report.period_end,
            "shingles": sig.shingles, "minhash": minhash}
-    rejoined = _rejoin(conn, new, keys)
+    rejoined = _rejoin(conn, new, keys, noted)
     if rejoined is not _LOOK_UP:
         return rejoined
     # Reports sharing a band, long enough and of a year that can match, in one query: a family of
@@ -313,8 +318,8 @@ def release(conn: sqlite3.Connection, document_id: str) -> None:
             (document_id,),
         )
     }
+    settle(conn)
     conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_RELEASED} ({_RELEASED_COLUMNS})")
-    conn.execute(f"DELETE FROM {_RELEASED}")
     if not leaving:
         return
     marks = ",".join("?" * len(leaving))
@@ -333,28 +338,58 @@ def release(conn: sqlite3.Connection, document_id: str) -> None:
     for report_id, canonical, organ, year, shingles, minhash in leaving.values():
         if minhash is None:
             continue
+        rejoin = True
         if canonical is not None:
             root = successor.get(canonical, canonical)
         elif report_id in successor:
             root = successor[report_id]
         elif report_id in led:
-            continue  # its whole group leaves with it: found again by the band lookup
+            root, rejoin = None, False  # its whole group leaves with it: found again by the band lookup
         else:
             root = None  # alone
-        noted.append((report_id, root, organ, year, shingles, minhash))
-    conn.executemany(f"INSERT INTO {_RELEASED} VALUES (?, ?, ?, ?, ?, ?)", noted)
-    _drop_bands(conn, list(leaving))
+        noted.append((report_id, rejoin, root, organ, year, shingles, minhash))
+    # Their bands stay until they are stored again (unchanged, they are kept) or ``settle``.
+    conn.executemany(f"INSERT INTO {_RELEASED} VALUES (?, ?, ?, ?, ?, ?, ?)", noted)
     conn.execute(f"DELETE FROM report_signatures WHERE report_id IN ({marks})", list(leaving))
 
 
 # Where the reports of the last ``release`` stood: connection-local scratch (a TEMP table, so it
-# rolls back with the file's savepoint), emptied by the next release or the next band lookup.
+# rolls back with the file's savepoint). A row goes when its report is stored again; ``settle``
+# takes the rest, with their bands.
 _RELEASED = "temp.dedupe_released"
-_RELEASED_COLUMNS = "report_id INTEGER PRIMARY KEY, root INTEGER, organ TEXT, year INTEGER, shingles INTEGER, minhash BLOB"
+_RELEASED_COLUMNS = (
+    "report_id INTEGER PRIMARY KEY, rejoin INTEGER, root INTEGER, organ TEXT, year INTEGER, shingles INTEGER, "
+    "minhash BLOB"
+)
 _LOOK_UP = object()
 
 
-def _rejoin(conn: sqlite3.Connection, new: dict, keys: list[int]):
+def settle(conn: sqlite3.Connection) -> None:
+    """After a document's reports are stored (and before the next release): the bands of released
+    reports that did not come back are deleted."""
+    try:
+        gone = conn.execute(f"SELECT report_id, minhash FROM {_RELEASED}").fetchall()
+    except sqlite3.OperationalError:  # nothing released on this connection yet
+        return
+    _delete_bands(conn, gone)
+    conn.execute(f"DELETE FROM {_RELEASED}")
+
+
+def _noted(conn: sqlite3.Connection, report_id: int) -> dict | None:
+    """What ``release`` noted of a report stored again, taken from the notes."""
+    try:
+        row = conn.execute(
+            f"SELECT rejoin, root, organ, year, shingles, minhash FROM {_RELEASED} WHERE report_id = ?", (report_id,)
+        ).fetchone()
+    except sqlite3.OperationalError:  # nothing released on this connection yet
+        return None
+    if row is None:
+        return None
+    conn.execute(f"DELETE FROM {_RELEASED} WHERE report_id = ?", (report_id,))
+    return dict(zip(("rejoin", "root", "organ", "year", "shingles", "minhash"), row))
+
+
+def _rejoin(conn: sqlite3.Connection, new: dict, keys: list[int], noted: dict | None):
     """A report released just before and stored again unchanged (same id, signature, organ and
     year) takes back its place without the band lookup, whose cost grows with the number of
     copies sharing its bands: alone it stays alone; a copy points again at its group's
@@ -363,21 +398,15 @@ def _rejoin(conn: sqlite3.Connection, new: dict, keys: list[int]):
     it, which is what the band lookup would find first. Anything else, and every report stored
     after such a lookup (which may have changed what the others would find), goes the long way:
     returns ``_LOOK_UP``."""
-    try:
-        noted = conn.execute(
-            f"SELECT root, organ, year, shingles, minhash FROM {_RELEASED} WHERE report_id = ?", (new["id"],)
-        ).fetchone()
-    except sqlite3.OperationalError:  # nothing released on this connection yet
-        return _LOOK_UP
-    root = noted[0] if noted else None
     if (
         noted is None
-        or noted[1:4] != (new["organ"], new["year"], new["shingles"])
-        or noted[4] != _packed(new["minhash"])
+        or not noted["rejoin"]
+        or (noted["organ"], noted["year"], noted["shingles"]) != (new["organ"], new["year"], new["shingles"])
+        or noted["minhash"] != _packed(new["minhash"])
     ):
-        conn.execute(f"DELETE FROM {_RELEASED}")
+        _no_rejoining(conn)
         return _LOOK_UP
-    conn.execute(f"DELETE FROM {_RELEASED} WHERE report_id = ?", (new["id"],))
+    root = noted["root"]
     if root is None:
         return None
     canonical = _load(conn, [root]).get(root)
@@ -389,7 +418,7 @@ def _rejoin(conn: sqlite3.Connection, new: dict, keys: list[int]):
         [root, *keys],
     ).fetchone()
     if not shares_band or canonical["duplicate_of"] is not None or not _matches(new, canonical):
-        conn.execute(f"DELETE FROM {_RELEASED}")
+        _no_rejoining(conn)
         return _LOOK_UP
     if _rank(canonical) > _rank(new):
         _point(conn, new, canonical)
@@ -398,12 +427,25 @@ def _rejoin(conn: sqlite3.Connection, new: dict, keys: list[int]):
     return _elect(conn, _load(conn, [root, *members]) | {new["id"]: new})
 
 
+def _no_rejoining(conn: sqlite3.Connection) -> None:
+    try:
+        conn.execute(f"UPDATE {_RELEASED} SET rejoin = 0")
+    except sqlite3.OperationalError:
+        pass
+
+
 def _drop_bands(conn: sqlite3.Connection, report_ids: list[int]) -> None:
     """Delete the reports' bands. The table is indexed by key only (a second index on report_id
     would double its size), so the keys are computed again from the stored signatures."""
     marks = ",".join("?" * len(report_ids))
-    stored = conn.execute(f"SELECT report_id, minhash FROM report_signatures WHERE report_id IN ({marks})", report_ids)
+    _delete_bands(conn, conn.execute(
+        f"SELECT report_id, minhash FROM report_signatures WHERE report_id IN ({marks})", report_ids
+    ))
+
+
+def _delete_bands(conn: sqlite3.Connection, signatures) -> None:
+    """Delete the bands of (report id, packed minhash) pairs."""
     conn.executemany(
         "DELETE FROM report_bands WHERE key = ? AND report_id = ?",
-        [(key, report_id) for report_id, minhash in stored for key in _band_keys(_unpacked(minhash))],
+        [(key, report_id) for report_id, minhash in signatures for key in _band_keys(_unpacked(minhash))],
     )
