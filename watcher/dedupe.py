@@ -12,6 +12,12 @@ shingle sets overlap with Jaccard J share a band with probability 1 - (1 - J³)�
 J = 0.3, 0.99 at 0.45, 0.0001 at 0.013 (the mean between unrelated reports of the genre).
 An excerpt holding a share s of a longer report has J ≈ s, so excerpts from about 40% of the
 original up are found reliably; candidates are then accepted on containment, not Jaccard.
+
+Reprocess deletes a document's reports and stores them again under the same ids (``release``,
+then ``link``). A report that comes back with the same signature, organ and year takes back its
+place in its group without the band lookup (whose cost grows with the number of copies sharing
+its bands) and keeps its band rows; only a group's canonical report costs a pass over its group,
+once when it leaves and once when it comes back.
 """
 
 from __future__ import annotations
@@ -311,6 +317,8 @@ def release(conn: sqlite3.Connection, document_id: str) -> None:
     """Before a document's reports are deleted: drop their signatures, give each group they led a
     new canonical report among the copies that remain, and note where each report stood
     (``_rejoin``) so one that comes back unchanged under its id returns to its group directly."""
+    settle(conn)
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_RELEASED} ({_RELEASED_COLUMNS})")
     leaving = {
         row[0]: row for row in conn.execute(
             "SELECT r.id, r.duplicate_of, r.organ, coalesce(r.year, r.period_end), s.shingles, s.minhash "
@@ -318,8 +326,6 @@ def release(conn: sqlite3.Connection, document_id: str) -> None:
             (document_id,),
         )
     }
-    settle(conn)
-    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_RELEASED} ({_RELEASED_COLUMNS})")
     if not leaving:
         return
     marks = ",".join("?" * len(leaving))
