@@ -92,9 +92,9 @@ def test_a_longer_version_arriving_later_becomes_canonical(settings, tmp_path):
 
 
 def test_links_survive_reprocess_and_a_removed_canonical_hands_over(settings, tmp_path):
-    paths = [write(tmp_path, "full.txt", original_text()), write(tmp_path, "excerpt.txt", excerpt()),
-             write(tmp_path, "repost.txt", reheadlined())]
-    ingest_paths(settings, paths)
+    # the full text and the repost have as many shingles: the one stored first is canonical
+    ingest_in_turn(settings, tmp_path, {"full.txt": original_text(), "excerpt.txt": excerpt(),
+                                        "repost.txt": reheadlined()})
     before = links(settings.db)
     assert before["excerpt.txt"][0] == "full.txt" and before["repost.txt"][0] == "full.txt"
     reprocess_database(settings)
@@ -192,20 +192,27 @@ def links_and_ids(db) -> tuple[dict[str, tuple], dict[str, int]]:
 
 
 def built_afresh(settings, tmp_path, files: dict[str, str]) -> dict[str, tuple]:
-    """The links a new database gives the same files (canonical reports and similarities do not
-    depend on the order files came in, given texts of different lengths)."""
+    """The links a new database gives the same files, received one at a time in the order of
+    their reports' ids in ``settings.db`` (two texts of as many shingles go to the earlier one)."""
     folder = tmp_path / "afresh"
     folder.mkdir()
     fresh = settings.model_copy(update={"db": tmp_path / "afresh.db"})
-    ingest_paths(fresh, [write(folder, name, text) for name, text in files.items()])
+    ids = links_and_ids(settings.db)[1]
+    for name in sorted(files, key=ids.get):
+        ingest_paths(fresh, [write(folder, name, files[name])])
     return links(fresh.db)
+
+
+def ingest_in_turn(settings, folder, files: dict[str, str]) -> None:
+    """One file after another: committed in this order whatever the workers' finishing order."""
+    for name, text in files.items():
+        ingest_paths(settings, [write(folder, name, text)])
 
 
 def test_reprocess_keeps_groups_canonical_reports_and_similarities(settings, tmp_path):
     files = {"full.txt": original_text(), "excerpt.txt": excerpt(), "repost.txt": reheadlined(),
              "changed.txt": one_line_changed(), "next_year.txt": NEXT_YEAR.read_text(encoding="utf-8")}
-    for name, text in files.items():
-        ingest_paths(settings, [write(tmp_path, name, text)])
+    ingest_in_turn(settings, tmp_path, files)
     before = links_and_ids(settings.db)
     assert before[0]["changed.txt"] == (None, None) and before[0]["full.txt"][0] == "changed.txt"
     reprocess_database(settings)
@@ -232,7 +239,7 @@ def reprocess_one(settings, filename: str, text: str) -> None:
 
 def test_a_canonical_report_that_comes_out_shorter_hands_its_group_over_and_takes_it_back(settings, tmp_path):
     files = {"full.txt": original_text(), "excerpt.txt": excerpt(), "repost.txt": reheadlined()}
-    ingest_paths(settings, [write(tmp_path, name, text) for name, text in files.items()])
+    ingest_in_turn(settings, tmp_path, files)
     assert links(settings.db)["repost.txt"][0] == "full.txt"
     shorter = excerpt() + "\n"  # the excerpt's report, from a file of other bytes
     reprocess_one(settings, "full.txt", shorter)
@@ -247,7 +254,7 @@ def test_a_canonical_report_that_comes_out_shorter_hands_its_group_over_and_take
 def test_replacing_files_leaves_the_links_a_new_database_would_have(settings, tmp_path):
     files = {"full.txt": original_text(), "excerpt.txt": excerpt(), "repost.txt": reheadlined(),
              "next_year.txt": NEXT_YEAR.read_text(encoding="utf-8")}
-    ingest_paths(settings, [write(tmp_path, name, text) for name, text in files.items()])
+    ingest_in_turn(settings, tmp_path, files)
     # a copy's file replaced by a longer version: it becomes canonical, the others point to it
     files["repost.txt"] = one_line_changed()
     ingest_paths(settings, [write(tmp_path, "repost.txt", files["repost.txt"])])
