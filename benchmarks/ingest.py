@@ -11,6 +11,8 @@ feeds the backfill arithmetic in the README.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import sys
 import tempfile
 import time
@@ -27,16 +29,23 @@ from watcher.store import Store  # noqa: E402
 
 
 class TimedIngestor(Ingestor):
-    """Counts the writer's busy time and the workers' prepare time."""
+    """Counts the writer's busy time and CPU time, and the workers' prepare time and CPU time."""
 
-    writer = prepare = 0.0
+    writer = writer_cpu = prepare = prepare_cpu = 0.0
 
     def commit(self, items):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         results = super().commit(items)
         self.writer += time.perf_counter() - started
+        self.writer_cpu += time.thread_time() - cpu
         self.prepare += sum(getattr(outcome, "seconds", 0.0) for _, outcome in items)
+        self.prepare_cpu += sum(getattr(outcome, "cpu_seconds", 0.0) for _, outcome in items)
         return results
+
+
+def process_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -56,20 +65,26 @@ def main() -> None:
             settings = Settings(inbox=tmp / "inbox", db=tmp / f"jobs{jobs}.db", jobs=jobs, keep_files=True)
             store = Store(settings.db)
             ingestor = TimedIngestor(settings, store)
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), process_cpu()
             summary = IngestSummary(ingestor.ingest_many(sorted(folder.iterdir())))
-            seconds = time.perf_counter() - started
+            seconds, cpu = time.perf_counter() - started, process_cpu() - cpu
             started = time.perf_counter()
             ingestor.tidy(summary.count("ingested"))  # as `report-inbox ingest` does at the end
             tidied = time.perf_counter() - started
             ingestor.close()
             store.close()
-            rates[jobs] = size / 1e6 / seconds
+            megabytes = size / 1e6
+            rates[jobs] = megabytes / seconds
+            writer_cpu, prepare_cpu = cpu / megabytes, ingestor.prepare_cpu / megabytes
+            cores = os.cpu_count() or 1
+            bound = min(1 / writer_cpu, jobs / prepare_cpu, cores / (writer_cpu + prepare_cpu)) if prepare_cpu else 0.0
             print(
                 f"--jobs {jobs}: {seconds:6.1f} s  {rates[jobs]:.2f} MB/s  {files / seconds:.1f} files/s  "
                 f"({summary.line()})\n"
-                f"    writer busy {ingestor.writer:.1f} s ({size / 1e6 / ingestor.writer:.2f} MB/s), "
-                f"prepare {ingestor.prepare:.1f} worker-s ({size / 1e6 / ingestor.prepare:.2f} MB/s per worker)\n"
+                f"    writer busy {ingestor.writer:.1f} s ({megabytes / ingestor.writer:.2f} MB/s), "
+                f"prepare {ingestor.prepare:.1f} worker-s ({megabytes / ingestor.prepare:.2f} MB/s per worker)\n"
+                f"    CPU s per MB: writer process {writer_cpu:.2f} (committing {ingestor.writer_cpu / megabytes:.2f}), "
+                f"prepare {prepare_cpu:.2f}; what CPU alone allows on {cores} idle cores: {bound:.2f} MB/s\n"
                 f"    database {settings.db.stat().st_size / size:.2f}x the text after compacting it ({tidied:.1f} s)"
             )
         if len(rates) > 1:

@@ -111,6 +111,7 @@ class Signature(BaseModel):
 
     shingles: int = Field(description="How many distinct 5-character shingles the text has")
     minhash: list[int] = Field(description="The MinHash values, one per permutation")
+    bands: list[int] = Field(default=[], description="One key per band of the MinHash, for finding candidate copies")
 
 
 class Extraction(BaseModel):

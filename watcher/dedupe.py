@@ -134,12 +134,12 @@ def signature(text: str, block: int = 4096) -> Signature:
         values = a * top[None, start : start + block]
         values += b
         np.minimum(minimum, values.min(axis=1), out=minimum)
-    return Signature(shingles=len(hashes), minhash=minimum.tolist())
+    return Signature(shingles=len(hashes), minhash=minimum.tolist(), bands=_band_keys(minimum))
 
 
 def band_keys(sig: Signature) -> list[int]:
     """One 63-bit key per band: the band's number and its rows, hashed (SQLite INTEGER sized)."""
-    return _band_keys(sig.minhash)
+    return sig.bands or _band_keys(sig.minhash)
 
 
 def _band_keys(values) -> list[int]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
+from collections.abc import Callable
 
 # What names a row within its document (reports) or its report (the others).
 IDENTITY = {
@@ -32,8 +33,8 @@ def identity(table: str, row) -> tuple:
 class Ids:
     """Ids for one document's rows: kept ones first, then fresh ones."""
 
-    def __init__(self, conn: sqlite3.Connection, kept: dict[str, dict[tuple, list[int]]] | None = None):
-        self.conn = conn
+    def __init__(self, allocate: Callable[[str, int], int], kept: dict[str, dict[tuple, list[int]]] | None = None):
+        self.allocate = allocate  # (table, count) -> the first of count fresh ids
         self.kept = kept or {}
 
     @staticmethod
@@ -52,22 +53,14 @@ class Ids:
 
     def give(self, table: str, rows: list[dict]) -> list[dict]:
         """``rows`` with an ``id`` each."""
-        kept = self.kept.get(table, {})
+        kept = self.kept.get(table)
+        if not kept:  # a new document: every id is fresh
+            first = self.allocate(table, len(rows)) if rows else 0
+            return [{"id": id_, **row} for id_, row in enumerate(rows, first)]
         ids = [kept[key].pop(0) if kept.get(key := identity(table, row)) else None for row in rows]
         fresh = sum(1 for i in ids if i is None)
         if fresh:
-            first = self._allocate(table, fresh)
+            first = self.allocate(table, fresh)
             numbers = iter(range(first, first + fresh))
             ids = [i if i is not None else next(numbers) for i in ids]
         return [{"id": id_, **row} for id_, row in zip(ids, rows)]
-
-    def _allocate(self, table: str, count: int) -> int:
-        key = f"next_id:{table}"
-        row = self.conn.execute("SELECT value FROM corpus_state WHERE key = ?", (key,)).fetchone()
-        highest = self.conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0
-        first = max(int(row[0]) if row else 1, highest + 1)
-        self.conn.execute(
-            "INSERT INTO corpus_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, first + count),
-        )
-        return first

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gzip
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -28,14 +27,21 @@ class Originals:
     def path(self, sha256: str) -> Path:
         return self.folder / sha256[:2] / f"{sha256}.gz"
 
-    def put(self, sha256: str, data: bytes) -> Path:
+    def put(self, sha256: str, data: bytes, compressed: bytes | None = None) -> Path:
+        """Keep ``data`` (``compressed``: the same bytes through ``compress``, done elsewhere)."""
         path = self.path(sha256)
         if path.exists():
             return path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".", suffix=".tmp", delete=False) as handle:
-            handle.write(gzip.compress(data, compresslevel=6, mtime=0))
-        os.replace(handle.name, path)
+        # A name of this process's own, then an atomic rename: a reader never sees half a file.
+        partial = path.parent / f".{path.name}.{os.getpid()}.tmp"
+        try:
+            handle = open(partial, "wb")
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(partial, "wb")
+        with handle:
+            handle.write(compressed if compressed is not None else compress(data))
+        os.replace(partial, path)
         return path
 
     def get(self, sha256: str) -> bytes | None:
@@ -48,3 +54,8 @@ class Originals:
         """(files, bytes on disk)."""
         sizes = [p.stat().st_size for p in self.folder.glob("*/*.gz")]
         return len(sizes), sum(sizes)
+
+
+def compress(data: bytes) -> bytes:
+    """An original as it is kept: gzip, with no timestamp, so equal bytes give equal files."""
+    return gzip.compress(data, compresslevel=6, mtime=0)

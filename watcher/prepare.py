@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from schema.models import Extraction, Report
 from schema.vocabulary import Vocabulary, _fingerprint
+from watcher.originals import compress
 from watcher.pipeline import ConversionError, extract_reports, extractor_version, read_document
 from watcher.search import index_tokens
 
@@ -28,6 +29,7 @@ class Job:
     filename: str
     data: bytes | None = None  # converted when given
     text: str | None = None  # extracted when there are no bytes, or they no longer convert
+    keep_original: bool = False  # new bytes: compress them here for the writer to keep (originals)
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,10 @@ class Prepared:
     reports: list[tuple[Report, Extraction]] = field(default_factory=list)
     extractor_version: str = ""
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # of the process that prepared it (benchmarks tell waiting from work)
     conversion: dict = field(default_factory=dict)  # format, converter … (documents columns)
     index: dict = field(default_factory=dict)  # the search indexes' bigrams (search.index_tokens)
+    original: bytes | None = None  # the job's bytes compressed, when it asked to keep them
 
 
 class PrepareError(Exception):
@@ -47,7 +51,7 @@ class PrepareError(Exception):
 
 
 def prepare(job: Job, vocabulary: Vocabulary) -> Prepared:
-    clock = time.perf_counter()
+    clock, cpu = time.perf_counter(), time.thread_time()
     encoding, conversion = None, {}
     text = job.text
     if job.data is not None:
@@ -69,10 +73,12 @@ def prepare(job: Job, vocabulary: Vocabulary) -> Prepared:
     except Exception as error:  # an extractor bug fails this file, never the service
         raise PrepareError(f"could not extract records: {type(error).__name__}: {error}") from error
     index = index_tokens(reports)
+    original = compress(job.data) if job.keep_original and job.data is not None else None
     return Prepared(
         key=job.key, text=text, encoding=encoding, reports=reports,
         extractor_version=extractor_version(vocabulary), seconds=time.perf_counter() - clock,
-        conversion=conversion, index=index,
+        cpu_seconds=time.thread_time() - cpu,
+        conversion=conversion, index=index, original=original,
     )
 
 

@@ -21,6 +21,7 @@ from schema.models import Document, Extraction, IngestLogEntry, Report
 from schema.tables import SEARCH_INDEXES, migrate
 from schema.vocabulary import Vocabulary
 from watcher import corrections, dedupe
+from watcher.cache import WriterCache
 from watcher.extract.keywords import CORPUS_MIN_DOCUMENTS, corpus_idf, default_idf, rank_keywords
 from watcher.ids import Ids
 from watcher.search import index_values, indexed_rows, insert_into_index, remove_from_index
@@ -45,6 +46,9 @@ class Store:
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA busy_timeout=5000")
+        # A batch touches more pages than the default 2 MB cache holds; savepoint journals stay in memory.
+        self.conn.execute("PRAGMA cache_size=-32768")
+        self.conn.execute("PRAGMA temp_store=MEMORY")
         migrate(self.db)
         self.path = path
         self.pause_before_commit = pause_before_commit
@@ -58,6 +62,7 @@ class Store:
         # Terms of a stored text (set by the ingestor, which has the vocabulary): lets a replaced
         # document's terms leave the document frequencies. Without it they stay counted.
         self.term_counter: Callable[[str], Iterable[str]] | None = None
+        self.cache = WriterCache(self.conn)
 
     def close(self) -> None:
         """Fold the write-ahead log into the .db file first, so the file alone is complete."""
@@ -119,18 +124,8 @@ class Store:
         return int(self._state("documents") or 0) + sum(stage.documents for stage in self._stages())
 
     def term_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
-        terms = list(terms)
-        counts = dict(
-            self.conn.execute(
-                "SELECT term, documents FROM document_frequencies WHERE term IN (SELECT value FROM json_each(?))",
-                (json.dumps(terms, ensure_ascii=False),),
-            )
-        )
-        wanted = set(terms)
-        for stage in self._stages():
-            staged = stage.terms
-            for term in staged.keys() & wanted:  # walks the smaller of the two
-                counts[term] = counts.get(term, 0) + staged[term]
+        """How many documents hold each of ``terms``, changes not yet committed included."""
+        counts = self.cache.frequencies_of(terms, [stage.terms for stage in self._stages()])
         return {term: count for term, count in counts.items() if count > 0}
 
     # -- writing -------------------------------------------------------------------------
@@ -143,13 +138,14 @@ class Store:
             yield self
             return
         self.conn.execute("BEGIN IMMEDIATE")
+        self.cache.check()
         self.in_batch = True
         self._batch_stage = Staged(SEARCH_INDEXES)
         try:
             yield self
             self._write_staged(self._batch_stage)
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
         else:
             self._commit()
@@ -187,7 +183,7 @@ class Store:
                 ),
             )
             self._count_terms(reports, +1)
-            indexed = self._insert_reports(document.id, reports, Ids(self.conn))
+            indexed = self._insert_reports(document.id, reports, Ids(self.cache.allocate))
             dedupe.settle(self.conn)
             for table, rows in indexed.items():
                 self._stage.add(table, index_values(table, rows, index[table] if index else None))
@@ -211,7 +207,7 @@ class Store:
                     f"UPDATE documents SET {assignments} WHERE id = ?", (*columns.values(), document_id)
                 )
             before = self._indexed(document_id)
-            ids = Ids(self.conn, Ids.of_document(self.conn, document_id))
+            ids = Ids(self.cache.allocate, Ids.of_document(self.conn, document_id))
             self._delete_reports(document_id)
             if self._recounting:
                 self._count_terms(reports, +1)
@@ -238,6 +234,7 @@ class Store:
         if self._recounting:
             with self._transaction():
                 self.conn.execute("DELETE FROM document_frequencies")
+                self.cache.frequencies.clear()
                 self._set_state("documents", 0)
 
     def finish_reprocess(self, extractor_version: str) -> None:
@@ -270,6 +267,12 @@ class Store:
                 rows,
             )
 
+    def rest(self) -> None:
+        """After a bulk run: give back what the writer held for it (remembered frequencies,
+        SQLite's page cache), so a service at rest stays small."""
+        self.cache.forget()
+        self.conn.execute("PRAGMA shrink_memory")
+
     def tidy(self) -> None:
         """After a bulk run: merge the search index into one segment (each batch adds one, and
         until merged they repeat the index's terms), then give the freed pages back to the disk.
@@ -297,16 +300,19 @@ class Store:
                 except BaseException:
                     self.conn.execute(f"ROLLBACK TO {name}")
                     self.conn.execute(f"RELEASE {name}")
+                    self.cache.forget_state()  # fresh ids stay given out: a gap is harmless
+                    self.cache.uncount(self._stage.terms)
                     raise
                 self.conn.execute(f"RELEASE {name}")
                 self._batch_stage.absorb(self._stage)
                 return
             self.conn.execute("BEGIN IMMEDIATE")
+            self.cache.check()
             try:
                 yield
                 self._write_staged(self._stage)
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                self._rollback()
                 raise
             self._commit()
         finally:
@@ -337,28 +343,37 @@ class Store:
             )
         if stage.documents:
             self._set_state("documents", max(0, int(self._state("documents") or 0) + stage.documents))
+        self.cache.write_ids()
 
     def _commit(self) -> None:
         if self.pause_before_commit:
             # Fault-injection point: lets the crash test kill the process here.
             print("committing", flush=True)
             time.sleep(self.pause_before_commit)
-        self.conn.execute("COMMIT")
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+        self.cache.forget()
 
     def _state(self, key: str):
-        row = self.conn.execute("SELECT value FROM corpus_state WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+        return self.cache.get_state(key)
 
     def _set_state(self, key: str, value) -> None:
-        self.conn.execute(
-            "INSERT INTO corpus_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
+        self.cache.set_state(key, value)
 
     def _count_terms(self, reports: list[tuple[Report, Extraction]], change: int) -> None:
         """Add (or take away) one document's distinct terms to the document frequencies."""
-        terms = set().union(*(extraction.terms for _, extraction in reports)) if reports else set()
+        self._count(set().union(*(extraction.terms for _, extraction in reports)) if reports else set(), change)
+
+    def _count(self, terms: set[str], change: int) -> None:
         self._stage.count(terms, change)
+        self.cache.count(terms, change)
 
     def _keywords(self, extractions: list[Extraction]) -> list[list]:
         """Each report's keywords, ranked against an IDF table looked up once for the whole
@@ -377,11 +392,12 @@ class Store:
             if extraction.keywords or not extraction.terms:
                 ranked.append(extraction.keywords)
                 continue
-            # The report's own terms only: the mean of its IDF values stands in for the others.
-            idf = {t: corpus[t] for t in extraction.terms if t in corpus} if corpus else None
-            if not idf and default is None:
+            if corpus and not corpus.keys().isdisjoint(extraction.terms):
+                ranked.append(rank_keywords(extraction.terms, corpus))
+                continue
+            if default is None:
                 default = default_idf(wanted)
-            ranked.append(rank_keywords(extraction.terms, idf, default=default))
+            ranked.append(rank_keywords(extraction.terms, default=default))
         return ranked
 
     def _insert_log(self, entry: IngestLogEntry) -> None:
@@ -396,7 +412,7 @@ class Store:
             terms = set()
             for text in self.report_texts(document_id):
                 terms.update(self.term_counter(text))
-            self._stage.count(terms, -1)
+            self._count(terms, -1)
         for table, rows in self._indexed(document_id).items():
             self._unindex(table, rows)
         self._delete_reports(document_id)
@@ -425,7 +441,7 @@ class Store:
         self._insert_many("reports", report_rows)
         children: dict[str, list[dict]] = {table: [] for table in REPORT_CHILDREN}
         sections = ids.give("sections", [
-            {"report_id": report_id, **s.model_dump()}
+            _row(s, report_id=report_id)
             for report_id, (_, extraction) in zip(report_ids, reports)
             for s in extraction.sections
         ])
@@ -433,7 +449,7 @@ class Store:
         sentences = ids.give("sentence_spans", [
             {
                 "report_id": report_id, "section_id": section_ids.get((report_id, s.section_seq)),
-                **s.model_dump(exclude={"section_seq", "text"}),
+                **_fields(s, ("section_seq", "text")),
             }
             for report_id, (_, extraction) in zip(report_ids, reports)
             for s in extraction.sentences
@@ -443,21 +459,21 @@ class Store:
         for report_id, (report, extraction), ranked in zip(report_ids, reports, keywords):
             for fact in extraction.facts:
                 row = {"report_id": report_id, "sentence_id": sentence_ids.get((report_id, fact.sentence_seq)),
-                       **fact.model_dump(exclude={"sentence_seq"})}
+                       **_fields(fact, ("sentence_seq",))}
                 if row["indicator"] not in known:
                     row["indicator"] = None
                 row["approx"] = int(row["approx"])
                 children["facts"].append(row)
             children["citations"] += [
                 {"report_id": report_id, "sentence_id": sentence_ids.get((report_id, c.sentence_seq)),
-                 **c.model_dump(exclude={"sentence_seq"})}
+                 **_fields(c, ("sentence_seq",))}
                 for c in extraction.citations
             ]
-            children["phrases"] += [{"report_id": report_id, **p.model_dump()} for p in extraction.phrases]
+            children["phrases"] += [_row(p, report_id=report_id) for p in extraction.phrases]
             children["people"] += [
-                {"report_id": report_id, **p.model_dump()} for p in _merge_people(report.people, extraction.people)
+                _row(p, report_id=report_id) for p in _merge_people(report.people, extraction.people)
             ]
-            children["keywords"] += [{"report_id": report_id, **k.model_dump()} for k in ranked]
+            children["keywords"] += [_row(k, report_id=report_id) for k in ranked]
         self._insert_many("sections", sections)
         self._insert_many("sentence_spans", sentences)
         facts = ids.give("facts", children["facts"])
@@ -478,6 +494,19 @@ class Store:
         self.conn.executemany(
             f"INSERT INTO {table} ({names}) VALUES ({marks})", [[row[c] for c in columns] for row in rows]
         )
+
+
+def _row(record, **parent) -> dict:
+    """``parent`` columns, then the record's fields: ``model_dump`` without its serializer,
+    which these records of plain values do not need and which cost as much as the inserts."""
+    return {**parent, **record.__dict__}
+
+
+def _fields(record, exclude: tuple[str, ...]) -> dict:
+    fields = dict(record.__dict__)
+    for name in exclude:
+        del fields[name]
+    return fields
 
 
 def _merge_people(bylines, mentioned):
