@@ -48,6 +48,14 @@ class OrganKindRule(BaseModel):
 class LevelWord(BaseModel):
     word: str
     level: Level
+    # the tiers of named place the word can stand for, when narrower than ``compatible`` for its
+    # level: 市 may be a municipality or a county-level city, 自治州 is only ever a prefecture
+    fits: list[Level] = []
+
+
+class WrittenAround(BaseModel):
+    pattern: str
+    word: str
 
 
 class OrganRules(BaseModel):
@@ -66,6 +74,18 @@ class OrganRules(BaseModel):
     national_markers: dict[OrganKind, list[str]] = {}
     national_names: dict[OrganKind, str] = {}
     congress_words: list[str] = []
+    reviewed_after: list[str] = []
+    kind_levels: dict[OrganKind, Level] = {}
+    place_after: dict[OrganKind, str] = {}
+    written_around: list[WrittenAround] = []
+
+    @cached_property
+    def around_patterns(self) -> list[tuple[re.Pattern, str]]:
+        return [(re.compile(rule.pattern), rule.word) for rule in self.written_around]
+
+    @cached_property
+    def place_after_patterns(self) -> dict[str, re.Pattern]:
+        return {kind: re.compile(pattern) for kind, pattern in self.place_after.items()}
 
     def about_congress(self, text: str) -> bool:
         """Whether the text holds a word of the congress system (``congress_words``)."""
@@ -101,11 +121,15 @@ class OrganRules(BaseModel):
         return tuple(rule.word for rule in self.level_words)
 
     def level_before(self, text: str, end: int) -> Level | None:
+        rule = self.level_word_before(text, end)
+        return rule.level if rule else None
+
+    def level_word_before(self, text: str, end: int) -> LevelWord | None:
         if not text.endswith(self.level_endings, 0, end):  # one test for the usual case: none
             return None
         for rule in self.level_words:
             if text.endswith(rule.word, 0, end):
-                return rule.level
+                return rule
         return None
 
 
@@ -125,6 +149,7 @@ class PlaceRules(BaseModel):
 
     prefecture_cities: tuple[str, ...] = ()
     divisions: tuple[AddedDivision, ...] = ()
+    not_places: tuple[str, ...] = ()
 
 
 class CitationKind(BaseModel):

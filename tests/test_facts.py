@@ -342,3 +342,34 @@ def test_an_unknown_organ_kind_in_the_vocabulary_is_refused(tmp_path):
         handle.write("\n  - key: odd\n    label_zh: 怪\n    units: [件]\n    subject: [[怪]]\n    organ_kinds: [parliament]\n")
     with pytest.raises(ValueError, match="parliament"):
         extract_facts("怪事3件。", [], Vocabulary.load(folder))
+
+
+# Phenomena met in reports outside the development corpus, in phrasings of our own.
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # reports on major matters are heard under their own procedure, not special work reports
+        ("听取审议专项工作报告15项，听取重大事项报告4项。", [("work_reports_reviewed", 15)]),
+        # session numbers listed with the 会议 left to the last one are not counts
+        ("代表们视察了在本镇十二届人大三次、十三届人大一次会议上票决的民生项目。", []),
+        # the suggestions whose handling was rated are not the suggestions received
+        ("对45件建议的办理情况开展满意度测评。", []),
+        # a government handling deputies' suggestions is not collecting opinions
+        ("区政府受理了代表提出的意见建议共58件，办复率为100%。", []),
+        # the rate of opinions collected from voters is not the rate of deputies' suggestions
+        ("收集群众意见建议26条，办结率达98%。", [("opinions_collected", 26)]),
+        ("交办代表建议120件，办结率达98%。", [("suggestions_received", 120), ("suggestion_response_rate", 98)]),
+        # others sitting in on a meeting are not deputies attending
+        ("50余名各界人士列席会议。", []),
+        ("邀请代表80人次列席常委会会议。", [("deputies_attending", 80)]),
+        # regulations cleaned up were enacted before, not in the year
+        ("全面清理了2015年以前制定的96部地方性法规。", []),
+        # the projects an inspection or a report is about are not inspections or reports
+        ("组织代表就8项民生工程推进情况开展专题视察。", []),
+        ("听取了县政府关于12项民生工程进展情况的汇报。", []),
+        # suggestions of one tier, or those put into effect, are a subset
+        ("代表提出的28件县属建议中，已经落实的有19件。", []),
+    ],
+)
+def test_held_out_phenomena(text, expected):
+    assert labelled(text) == [(k, float(v)) for k, v in expected]

@@ -165,3 +165,63 @@ def test_a_dateline_city_places_an_unnamed_provincial_organ():
 )
 def test_township_bodies(text, expected):
     assert metadata(text)[:3] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # an unnamed 自治州 is a prefecture: a province named as a topic does not place it
+        (
+            "自治州人大常委会工作报告\n\n各位代表：\n\n一年来，州人大常委会深入学习中央西藏工作座谈会精神，"
+            "召开常委会会议7次。\n",
+            ("standing_committee", None, "city", None, None, None),
+        ),
+        # a city's name inside an idiom (长治久安) is not the city
+        (
+            "自治州人大常委会工作报告\n\n各位代表：\n\n一年来，州人大常委会围绕社会稳定和长治久安依法履职，"
+            "召开常委会会议7次。\n",
+            ("standing_committee", None, "city", None, None, None),
+        ),
+        # words before 镇 that cannot be its name (值此, 今年) give no township name
+        (
+            "各位代表：\n\n值此镇第九届人民代表大会第一次会议召开之际，我受镇第八届人大主席团的委托，向大会报告工作。\n",
+            ("presidium", None, "township", None, None, None),
+        ),
+        (
+            "镇人大代表在镇十六届人大三次会议上提出建议。今年镇人大将围绕民生实事加强监督。\n",
+            ("congress", None, "township", None, None, None),
+        ),
+        # a 人大主席团 written without its place is a township's
+        (
+            "近年来，城东镇完善人大主席团议事规则，组织代表走访选民。\n",
+            ("presidium", None, "township", None, None, None),
+        ),
+        # news of a township congress's session: the government report it reviews is not the organ
+        (
+            "本报讯 1月6日，河口乡第十九届人民代表大会第二次会议召开。会议听取和审议了乡长所作的《政府工作报告》，"
+            "票决产生2024年民生实事项目3项。\n",
+            ("congress", "河口乡人大", "township", None, None, None),
+        ),
+    ],
+)
+def test_held_out_organ_phenomena(text, expected):
+    assert metadata(text) == expected
+
+
+def test_a_street_working_committee_written_around_its_place():
+    text = "本报讯 近日，人大东湖街道工委组织区人大代表开展集中视察，代表们对街道工作提出意见。\n"
+    assert metadata(text)[:3] == ("standing_committee", "东湖街道人大工委", "township")
+
+
+def test_a_cppcc_written_with_its_place_after_is_that_place_s():
+    text = (
+        "中国人民政治协商会议某某县第九届委员会常务委员会工作报告\n\n各位委员：\n\n"
+        "我代表政协慈利县第九届委员会常务委员会向大会报告工作。一年来，全国政协的部署在我县得到落实。\n"
+    )
+    assert metadata(text) == ("cppcc", "慈利县政协", "county", "慈利县", "张家界市", "湖南省")
+
+
+def test_a_government_report_title_is_still_the_government_when_not_reviewed():
+    text = "政府工作报告\n\n——2024年1月8日在丰宁满族自治县第十七届人民代表大会第四次会议上\n\n各位代表：\n\n" \
+        "现在，我代表县人民政府向大会报告工作。\n"
+    assert metadata(text)[0] == "government"

@@ -34,3 +34,11 @@ def test_the_longest_place_name_before_an_organ_word():
     assert place_index().name_before(text, text.index("人大")) == "汉滨区"
     text = "推动城北区人大常委会"
     assert place_index().name_before(text, text.index("人大")) == "城北区"
+
+
+def test_a_place_name_inside_an_idiom_is_not_named():
+    from schema.vocabulary import default_vocabulary
+
+    index = place_index(default_vocabulary().places)
+    assert index.names_in("维护社会长治久安") == []
+    assert index.names_in("长治市人大常委会") == [("长治市", 0)]

@@ -28,6 +28,7 @@ LIST_ITEM = re.compile(r"^\s*\d{1,3}[.．、]|\d{1,3}\s*$|>|当前位置|首页|
 TITLE_LINE_MAX = 60
 PLACE_SPAN = 4000
 TOWNSHIP_WORDS = ("街道", "苏木", "镇", "乡")
+CLAUSE_END = re.compile(r"[，。；！？,;!?\n]")
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Mention:
     name: str | None = None  # a place name written with it (城西区, 崔家桥镇)
     level: str | None = None  # the tier it is written at
     weak: bool = False  # 金牛区人大代表: names a congress only through its deputies
+    fits: tuple[str, ...] = ()  # tiers of named place its tier word can stand for (自治州: city only)
 
 
 @dataclass
@@ -52,13 +54,18 @@ class Organ:
 def find_organ(text: str, title_end: int, rules: OrganRules, places: PlaceIndex) -> Organ:
     """The organ of a report, from its Simplified ``text`` whose title block ends at ``title_end``."""
     mentions = list(_mentions(text, title_end, rules, places))
-    # a report that names no body, only a place's deputies (金牛区人大代表), is about that congress
-    bodies = [m for m in mentions if not m.session and not m.weak] or [m for m in mentions if m.weak]
+    # a report that names no body, only a place's deputies (金牛区人大代表) or a congress's session
+    # (news of 北堡乡第十七届人民代表大会第三次会议), is about that congress
+    bodies = (
+        [m for m in mentions if not m.session and not m.weak]
+        or [m for m in mentions if m.weak]
+        or [m for m in mentions if m.session and m.kind == "congress"]
+    )
     kind = _kind(bodies, text, rules)
     if kind is None:
         return Organ()
     own = [m for m in bodies if m.kind == kind]
-    level = _level(own, kind, text, rules)
+    level = _level(own, kind, text, rules) or rules.kind_levels.get(kind)
     place, name = _place(own, mentions, kind, level, text, title_end, rules, places)
     if place.level is None and level:
         place = Place(level=level)
@@ -86,8 +93,16 @@ def _mentions(text: str, title_end: int, rules: OrganRules, places: PlaceIndex):
         if k >= 0 and skipped[k][0] <= match.start() < skipped[k][1]:
             continue
         kind = rules.kind_of(word)
+        around = _written_around(text, match.end(), word, rules)
+        if around:  # 人大胜利路街道工委
+            name, word = around
+            kind = rules.kind_of(word)
+            yield Mention(kind, word, match.start(), False, match.start() < title_end, name, _tier_of(name, places))
+            continue
         if text.endswith(tuple(rules.not_a_body_before.get(word, ())), 0, match.start()):
             continue  # 县委常委会: the party's body
+        if _reviewed(text, match.start(), rules):
+            continue  # 审议了《政府工作报告》: a report the body reviews
         after = text[match.end() : match.end() + 8]
         weak = kind == "congress" and after.startswith(tuple(rules.not_a_body_after))
         session = bool(rules.session_pattern.match(after)) and kind in ("congress", "cppcc")
@@ -95,13 +110,47 @@ def _mentions(text: str, title_end: int, rules: OrganRules, places: PlaceIndex):
         term = TERM.search(text, max(0, before - 5), before)
         if term and term.end() == before:
             before = term.start()
-        name = places.name_before(text, before) or _township_before(text, before, rules)
+        name = (
+            places.name_before(text, before)
+            or _township_before(text, before, rules)
+            or _place_after(text, match.end(), kind, rules, places)
+        )
         if name and _glued(text, before - len(name), name, rules):
             name = None
-        level = _tier_of(name, places) if name else rules.level_before(text, before)
+        tier_word = None if name else rules.level_word_before(text, before)
+        level = _tier_of(name, places) if name else tier_word and tier_word.level
         if kind == "congress" and not (name or session) or weak and not name:
             continue  # 人大 alone: the congress system, not a body
-        yield Mention(kind, word, match.start(), session, match.start() < title_end, name, level, weak)
+        fits = tuple(tier_word.fits) if tier_word else ()
+        yield Mention(kind, word, match.start(), session, match.start() < title_end, name, level, weak, fits)
+
+
+def _written_around(text: str, end: int, word: str, rules: OrganRules) -> tuple[str, str] | None:
+    """(place, body word) of a body written around its place: 人大|胜利路街道|工委."""
+    if word != "人大":
+        return None
+    for pattern, body in rules.around_patterns:
+        found = pattern.match(text, end)
+        if found:
+            return found.group("name"), body
+    return None
+
+
+def _place_after(text: str, end: int, kind: str, rules: OrganRules, places: PlaceIndex) -> str | None:
+    """政协|常宁市|第十一届委员会: the place a body of this kind is written with after its word."""
+    pattern = rules.place_after_patterns.get(kind)
+    found = pattern.match(text, end) if pattern else None
+    return found.group("name") if found and places.divisions(found.group("name")) else None
+
+
+def _reviewed(text: str, start: int, rules: OrganRules) -> bool:
+    """Whether the body word at ``start`` opens a quoted title that its clause reviews."""
+    if not rules.reviewed_after or start == 0 or text[start - 1] != "《":
+        return False
+    clause = text[max(0, start - 60) : start]
+    found = list(CLAUSE_END.finditer(clause))
+    clause = clause[found[-1].end() :] if found else clause
+    return any(verb in clause for verb in rules.reviewed_after)
 
 
 def _glued(text: str, start: int, name: str, rules: OrganRules) -> bool:
@@ -185,6 +234,9 @@ def _place(own, mentions, kind, level, text, title_end, rules: OrganRules, place
         chosen = _most_named(names, text, places, glue) if names else None
         return (places.resolve(chosen, text), chosen) if chosen else (Place(), None)
     fits = set(rules.compatible.get(level, [level]))
+    written = [m for m in own if m.level == level and not m.name]
+    if written and all(m.fits for m in written):  # 自治州人大常委会: only a prefecture can place it
+        fits = {tier for m in written for tier in m.fits}
     named = [m for m in own if m.name and m.level in fits]
     sessions = [m for m in mentions if m.session and m.name and m.level in fits]
     names = [m.name for m in named] or [m.name for m in sessions]

@@ -39,7 +39,13 @@ class Division(BaseModel):
 
 
 class PlaceIndex:
-    def __init__(self, areas: list[dict], extra: list[Division] = (), prefecture_cities: frozenset[str] = frozenset()):
+    def __init__(
+        self,
+        areas: list[dict],
+        extra: list[Division] = (),
+        prefecture_cities: frozenset[str] = frozenset(),
+        not_places: frozenset[str] = frozenset(),
+    ):
         self.by_name: dict[str, list[Division]] = defaultdict(list)
         self.short: dict[str, str] = {}
         self.county_short: dict[str, str] = {}
@@ -67,9 +73,10 @@ class PlaceIndex:
         for name in self.by_name:
             lengths[name[-1]].add(len(name))
         self._lengths_by_last = {last: sorted(found, reverse=True) for last, found in lengths.items()}
-        self._names = re.compile(longest_first(self.by_name))
-        self._shorts = re.compile(longest_first(self.short))
-        self._mentionable = re.compile(longest_first({*self.by_name, *self.short}))
+        self.not_places = not_places
+        self._names = re.compile(longest_first({*self.by_name, *not_places}))
+        self._shorts = re.compile(longest_first({*self.short, *not_places}))
+        self._mentionable = re.compile(longest_first({*self.by_name, *self.short, *not_places}))
         unique = {k: v for k, v in self.county_short.items() if v and k not in self.by_name and k not in self.short}
         self.county_short = unique
         self.county_shorts = re.compile(longest_first(unique))
@@ -107,17 +114,18 @@ class PlaceIndex:
         """How often each province and city is named, by full or short name."""
         counts: dict[str, int] = defaultdict(int)
         for match in self._names.finditer(text):
-            for division in self.by_name[match.group()]:
+            for division in self.by_name.get(match.group(), ()):
                 if division.level in ("province", "city"):
                     counts[division.name] += 1
                     break
         for match in self._shorts.finditer(text):
-            counts[self.short[match.group()]] += 1
+            if match.group() in self.short:
+                counts[self.short[match.group()]] += 1
         return counts
 
     def names_in(self, text: str) -> list[tuple[str, int]]:
         """Every place name (full or short) written in the text with its offset, longest first."""
-        return [(m.group(), m.start()) for m in self._mentionable.finditer(text)]
+        return [(m.group(), m.start()) for m in self._mentionable.finditer(text) if m.group() not in self.not_places]
 
     def full_name(self, name: str) -> str:
         return name if name in self.by_name else self.short.get(name, name)
@@ -167,4 +175,4 @@ def place_index(rules: PlaceRules | None = None) -> PlaceIndex:
 
     rules = rules or PlaceRules()
     extra = [Division(**d.model_dump()) for d in rules.divisions]
-    return PlaceIndex(AREAS, extra, frozenset(rules.prefecture_cities))
+    return PlaceIndex(AREAS, extra, frozenset(rules.prefecture_cities), frozenset(rules.not_places))

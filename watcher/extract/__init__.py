@@ -11,7 +11,7 @@ from watcher.extract.people import extract_people
 from watcher.extract.phrases import extract_phrases
 from watcher.extract.sections import split_sections, split_sentences
 
-EXTRACTOR_VERSION = "4"  # 4: MinHash signatures hashed with numpy (dedupe.shingle_hashes)
+EXTRACTOR_VERSION = "5"  # 5: organ, place and indicator rules checked on reports outside the corpus
 
 
 def extract(

@@ -37,6 +37,7 @@ SHARED_RATES = re.compile(r"((?:[\u4e00-\u9fff]{1,5}率)(?:[、和及与](?:[\u4
 RATE = re.compile(r"[\u4e00-\u9fff]{0,4}(?:率|度)")
 RATE_PART = re.compile(r"[^、和及与]+")
 SESSION = re.compile(r"次(?:会议|全会|常委会|全体会议)")
+SESSION_OF = ("人大", "人代会", "届")  # 十五届人大|四次: what a session's number follows
 NUMERAL_RUN = re.compile(rf"[{CHINESE_NUMERAL}]+")
 CONJUNCTIONS = ("和", "及", "与", "以及")
 JOINERS = "、和及与或"
@@ -370,6 +371,8 @@ def _is_not_a_count(text: str, q: Quantity, at: _Positions) -> bool:
         return True  # 一批, 一名医生, 一件件: an article, not a count
     if token and SESSION.match(text, q.end - 1) and "届" in text[max(0, q.start - 6) : q.start]:
         return True  # 十九届人大三次会议
+    if token and text.endswith(SESSION_OF, 0, q.number_start) and "届" in text[max(0, q.start - 6) : q.start]:
+        return True  # 十四届人大四次、十五届人大六次会议: a session, its 会议 left to the last
     if token and q.end < len(text) and text[q.end] == text[q.end - 1]:
         return True  # 一件件, 一次次
     return False
