@@ -92,9 +92,9 @@ def test_a_longer_version_arriving_later_becomes_canonical(settings, tmp_path):
 
 
 def test_links_survive_reprocess_and_a_removed_canonical_hands_over(settings, tmp_path):
-    paths = [write(tmp_path, "full.txt", original_text()), write(tmp_path, "excerpt.txt", excerpt()),
-             write(tmp_path, "repost.txt", reheadlined())]
-    ingest_paths(settings, paths)
+    # the full text and the repost have as many shingles: the one stored first is canonical
+    ingest_in_turn(settings, tmp_path, {"full.txt": original_text(), "excerpt.txt": excerpt(),
+                                        "repost.txt": reheadlined()})
     before = links(settings.db)
     assert before["excerpt.txt"][0] == "full.txt" and before["repost.txt"][0] == "full.txt"
     reprocess_database(settings)
@@ -183,3 +183,155 @@ def test_signature_counts_the_distinct_shingles_of_any_length_of_text():
         assert sig.shingles == len(dedupe.shingles(text))
         assert len(sig.minhash) == dedupe.NUM_PERM
     assert dedupe.signature("人大") != dedupe.signature("人大代表")
+
+
+def links_and_ids(db) -> tuple[dict[str, tuple], dict[str, int]]:
+    with sqlite3.connect(db) as conn:
+        ids = dict(conn.execute("select d.filename, r.id from reports r join documents d on d.id = r.document_id"))
+    return links(db), ids
+
+
+def built_afresh(settings, tmp_path, files: dict[str, str]) -> dict[str, tuple]:
+    """The links a new database gives the same files, received one at a time in the order of
+    their reports' ids in ``settings.db`` (two texts of as many shingles go to the earlier one)."""
+    folder = tmp_path / "afresh"
+    folder.mkdir()
+    fresh = settings.model_copy(update={"db": tmp_path / "afresh.db"})
+    ids = links_and_ids(settings.db)[1]
+    for name in sorted(files, key=ids.get):
+        ingest_paths(fresh, [write(folder, name, files[name])])
+    return links(fresh.db)
+
+
+def ingest_in_turn(settings, folder, files: dict[str, str]) -> None:
+    """One file after another: committed in this order whatever the workers' finishing order."""
+    for name, text in files.items():
+        ingest_paths(settings, [write(folder, name, text)])
+
+
+def test_reprocess_keeps_groups_canonical_reports_and_similarities(settings, tmp_path):
+    files = {"full.txt": original_text(), "excerpt.txt": excerpt(), "repost.txt": reheadlined(),
+             "changed.txt": one_line_changed(), "next_year.txt": NEXT_YEAR.read_text(encoding="utf-8")}
+    ingest_in_turn(settings, tmp_path, files)
+    before = links_and_ids(settings.db)
+    assert before[0]["changed.txt"] == (None, None) and before[0]["full.txt"][0] == "changed.txt"
+    reprocess_database(settings)
+    assert links_and_ids(settings.db) == before
+    assert before[0] == built_afresh(settings, tmp_path, files)
+
+
+def reprocess_one(settings, filename: str, text: str) -> None:
+    """Re-derive one document's reports, as reprocess does, from a new text (as when its original
+    converts differently)."""
+    from schema.vocabulary import Vocabulary
+    from watcher.pipeline import extract_reports, extractor_version
+    from watcher.store import Store
+
+    store = Store(settings.db)
+    try:
+        vocabulary = Vocabulary.load()
+        [document_id] = store.documents_named(filename)
+        store.replace_reports(document_id, extract_reports(text, vocabulary), extractor_version(vocabulary),
+                              converted={"text": text, "format": "txt"})
+    finally:
+        store.close()
+
+
+def test_a_canonical_report_that_comes_out_shorter_hands_its_group_over_and_takes_it_back(settings, tmp_path):
+    files = {"full.txt": original_text(), "excerpt.txt": excerpt(), "repost.txt": reheadlined()}
+    ingest_in_turn(settings, tmp_path, files)
+    assert links(settings.db)["repost.txt"][0] == "full.txt"
+    shorter = excerpt() + "\n"  # the excerpt's report, from a file of other bytes
+    reprocess_one(settings, "full.txt", shorter)
+    after = links(settings.db)
+    assert after["repost.txt"] == (None, None)
+    assert {after["full.txt"][0], after["excerpt.txt"][0]} == {"repost.txt"}
+    assert after == built_afresh(settings, tmp_path, {**files, "full.txt": shorter})
+    reprocess_one(settings, "full.txt", original_text())
+    assert links(settings.db) == built_afresh(settings, tmp_path / "afresh", files)
+
+
+def test_replacing_files_leaves_the_links_a_new_database_would_have(settings, tmp_path):
+    files = {"full.txt": original_text(), "excerpt.txt": excerpt(), "repost.txt": reheadlined(),
+             "next_year.txt": NEXT_YEAR.read_text(encoding="utf-8")}
+    ingest_in_turn(settings, tmp_path, files)
+    # a copy's file replaced by a longer version: it becomes canonical, the others point to it
+    files["repost.txt"] = one_line_changed()
+    ingest_paths(settings, [write(tmp_path, "repost.txt", files["repost.txt"])])
+    assert links(settings.db)["repost.txt"] == (None, None)
+    assert links(settings.db) == built_afresh(settings, tmp_path, files)
+    # the canonical report's file replaced by another year's report: the full text takes over
+    files["repost.txt"] = NEXT_YEAR.read_text(encoding="utf-8").replace("青山区", "青山县")
+    ingest_paths(settings, [write(tmp_path, "repost.txt", files["repost.txt"])])
+    assert links(settings.db)["full.txt"] == (None, None)
+    assert links(settings.db) == built_afresh(settings, tmp_path / "afresh", files)
+
+
+def test_reprocessing_a_copy_costs_the_same_sql_work_in_a_group_of_4_or_of_40(tmp_path, monkeypatch):
+    """Work counted, not timed: SQLite virtual-machine steps spent in the duplicate check while
+    one copy's document is re-derived. Reading every copy's band rows (what once made reprocess
+    slower per document as the corpus grew) shows as growth with the group's size."""
+    from schema.models import Document, IngestLogEntry
+    from schema.vocabulary import Vocabulary
+    from watcher.pipeline import extract_reports, extractor_version
+    from watcher.store import Store
+
+    vocabulary = Vocabulary.load()
+    version = extractor_version(vocabulary)
+    text = original_text()
+    reports = extract_reports(text, vocabulary)
+    steps = {}
+    for copies in (4, 40):
+        store = Store(tmp_path / f"{copies}.db")
+        for i in range(copies):
+            sha = f"{i:064x}"
+            store.save(
+                Document(id=sha, filename=f"{i}.txt", path=f"{i}.txt", size=len(text.encode()), encoding="utf-8",
+                         format="txt", received_at="2026-01-01T00:00:00Z", text=text, extractor_version=version),
+                reports,
+                IngestLogEntry(filename=f"{i}.txt", path="", sha256=sha, status="ingested", started_at="",
+                               duration_ms=0),
+            )
+        counted = [0]
+
+        def counting(function):
+            def counted_call(conn, *args, **kwargs):
+                conn.set_progress_handler(lambda: counted.__setitem__(0, counted[0] + 1), 10)
+                try:
+                    return function(conn, *args, **kwargs)
+                finally:
+                    conn.set_progress_handler(None, 0)
+            return counted_call
+
+        with monkeypatch.context() as patched:
+            patched.setattr(dedupe, "release", counting(dedupe.release))
+            patched.setattr(dedupe, "link", counting(dedupe.link))
+            store.replace_reports(f"{copies - 1:064x}", reports, version)  # a copy, not the canonical report
+        group = store.conn.execute("select count(*) from reports where duplicate_of is not null").fetchone()[0]
+        assert group == copies - 1
+        steps[copies] = counted[0]
+        store.close()
+    assert steps[40] < 1.2 * steps[4], steps
+
+
+def test_bands_of_reports_that_are_gone_are_deleted(settings, tmp_path):
+    """Reprocess keeps an unchanged report's bands; a report that does not come back (its
+    document replaced, or re-derived without it) takes its bands with it."""
+    paths = [write(tmp_path, "full.txt", original_text()), write(tmp_path, "excerpt.txt", excerpt())]
+    ingest_paths(settings, paths)
+
+    def bands():
+        with sqlite3.connect(settings.db) as conn:
+            orphaned = conn.execute(
+                "select count(*) from report_bands where report_id not in (select id from reports)"
+            ).fetchone()[0]
+            return orphaned, conn.execute("select count(distinct report_id) from report_bands").fetchone()[0]
+
+    assert bands() == (0, 2)
+    reprocess_database(settings)
+    assert bands() == (0, 2)
+    reprocess_one(settings, "excerpt.txt", "")  # no report left in it
+    assert bands() == (0, 1)
+    write(tmp_path, "full.txt", NEXT_YEAR.read_text(encoding="utf-8"))
+    ingest_paths(settings, [tmp_path / "full.txt"])
+    assert bands() == (0, 1)

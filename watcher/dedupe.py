@@ -12,6 +12,12 @@ shingle sets overlap with Jaccard J share a band with probability 1 - (1 - J³)�
 J = 0.3, 0.99 at 0.45, 0.0001 at 0.013 (the mean between unrelated reports of the genre).
 An excerpt holding a share s of a longer report has J ≈ s, so excerpts from about 40% of the
 original up are found reliably; candidates are then accepted on containment, not Jaccard.
+
+Reprocess deletes a document's reports and stores them again under the same ids (``release``,
+then ``link``). A report that comes back with the same signature, organ and year takes back its
+place in its group without the band lookup (whose cost grows with the number of copies sharing
+its bands) and keeps its band rows; only a group's canonical report costs a pass over its group,
+once when it leaves and once when it comes back.
 """
 
 from __future__ import annotations
@@ -202,19 +208,27 @@ def link(conn: sqlite3.Connection, report_id: int, report: Report, sig: Signatur
     sig = sig or signature(report.text)
     keys = band_keys(sig)
     minhash = np.asarray(sig.minhash, dtype="<u4")
-    _drop_bands(conn, [report_id])
+    noted = _noted(conn, report_id)
+    if noted is None:
+        _drop_bands(conn, [report_id])
+    elif noted["minhash"] != _packed(minhash):
+        _delete_bands(conn, [(report_id, noted["minhash"])])
+    if noted is None or noted["minhash"] != _packed(minhash):  # else its bands are still there
+        conn.executemany(
+            "INSERT OR IGNORE INTO report_bands (key, report_id) VALUES (?, ?)", [(k, report_id) for k in keys]
+        )
     conn.execute(
         "INSERT OR REPLACE INTO report_signatures (report_id, shingles, minhash) VALUES (?, ?, ?)",
         (report_id, sig.shingles, _packed(minhash)),
-    )
-    conn.executemany(
-        "INSERT OR IGNORE INTO report_bands (key, report_id) VALUES (?, ?)", [(k, report_id) for k in keys]
     )
     if sig.shingles < MIN_SHINGLES:
         return None
     new = {"id": report_id, "duplicate_of": None, "organ": report.organ,
            "year": report.year if report.year is not None else report.period_end,
            "shingles": sig.shingles, "minhash": minhash}
+    rejoined = _rejoin(conn, new, keys, noted)
+    if rejoined is not _LOOK_UP:
+        return rejoined
     # Reports sharing a band, long enough and of a year that can match, in one query: a family of
     # near-identical reports of other years (templates) shares bands without being copies.
     candidates = conn.execute(
@@ -264,12 +278,17 @@ def _matches(new: dict, other: dict) -> bool:
 
 def _elect(conn: sqlite3.Connection, group: dict[int, dict]) -> int | None:
     """The most complete report (most shingles; the earliest on a tie) becomes canonical,
-    every other member points to it with the share of its text found there."""
+    every other member points to it with the share of its text found there. The members'
+    signatures are compared with the canonical one's in one array operation."""
     canonical = max(group.values(), key=_rank)
     conn.execute("UPDATE reports SET duplicate_of = NULL, similarity = NULL WHERE id = ?", (canonical["id"],))
-    for member in group.values():
-        if member is not canonical:
-            _point(conn, member, canonical)
+    members = [member for member in group.values() if member is not canonical]
+    if members:
+        agree = (np.stack([m["minhash"] for m in members]) == canonical["minhash"]).sum(axis=1).tolist()
+        conn.executemany(
+            "UPDATE reports SET duplicate_of = ?, similarity = ? WHERE id = ?",
+            [(canonical["id"], _share(count, member, canonical), member["id"]) for count, member in zip(agree, members)],
+        )
     return canonical["id"] if len(group) > 1 else None
 
 
@@ -280,39 +299,159 @@ def _rank(report: dict) -> tuple[int, int]:
 
 def _point(conn: sqlite3.Connection, member: dict, canonical: dict) -> None:
     """Make ``member`` a copy of ``canonical``, with the share of its text found there."""
-    j = jaccard(member["minhash"], canonical["minhash"])
-    share = round(containment(j, member["shingles"], canonical["shingles"]), 3)
+    agree = int(np.count_nonzero(member["minhash"] == canonical["minhash"]))
     conn.execute(
-        "UPDATE reports SET duplicate_of = ?, similarity = ? WHERE id = ?", (canonical["id"], share, member["id"])
+        "UPDATE reports SET duplicate_of = ?, similarity = ? WHERE id = ?",
+        (canonical["id"], _share(agree, member, canonical), member["id"]),
     )
 
 
+def _share(agree: int, member: dict, canonical: dict) -> float:
+    """The share of the member's text found in the canonical report, from the number of
+    permutations whose minimum agrees (``jaccard``), to three places."""
+    j = float(agree) / len(canonical["minhash"])
+    return round(containment(j, member["shingles"], canonical["shingles"]), 3)
+
+
 def release(conn: sqlite3.Connection, document_id: str) -> None:
-    """Before a document's reports are deleted: drop their signatures, and give each group they
-    led a new canonical report among the copies that remain."""
-    leaving = [r[0] for r in conn.execute("SELECT id FROM reports WHERE document_id = ?", (document_id,))]
+    """Before a document's reports are deleted: drop their signatures, give each group they led a
+    new canonical report among the copies that remain, and note where each report stood
+    (``_rejoin``) so one that comes back unchanged under its id returns to its group directly."""
+    settle(conn)
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_RELEASED} ({_RELEASED_COLUMNS})")
+    leaving = {
+        row[0]: row for row in conn.execute(
+            "SELECT r.id, r.duplicate_of, r.organ, coalesce(r.year, r.period_end), s.shingles, s.minhash "
+            "FROM reports r LEFT JOIN report_signatures s ON s.report_id = r.id WHERE r.document_id = ?",
+            (document_id,),
+        )
+    }
     if not leaving:
         return
     marks = ",".join("?" * len(leaving))
-    orphans: dict[int, list[int]] = {}
+    led: dict[int, list[int]] = {}
     for member, canonical in conn.execute(
-        f"SELECT id, duplicate_of FROM reports WHERE duplicate_of IN ({marks})", leaving
+        f"SELECT id, duplicate_of FROM reports WHERE duplicate_of IN ({marks})", list(leaving)
     ).fetchall():
+        led.setdefault(canonical, [])
         if member not in leaving:
-            orphans.setdefault(canonical, []).append(member)
-    conn.execute(f"UPDATE reports SET duplicate_of = NULL, similarity = NULL WHERE duplicate_of IN ({marks})", leaving)
-    for members in orphans.values():
-        _elect(conn, _load(conn, members))
-    _drop_bands(conn, leaving)
-    conn.execute(f"DELETE FROM report_signatures WHERE report_id IN ({marks})", leaving)
+            led[canonical].append(member)
+    # Each group keeps its copies that stay; the leaving reports' rows are deleted together,
+    # those pointing at each other included.
+    successor = {canonical: _elect(conn, _load(conn, members)) or members[0]
+                 for canonical, members in led.items() if members}
+    noted = []
+    for report_id, canonical, organ, year, shingles, minhash in leaving.values():
+        if minhash is None:
+            continue
+        rejoin = True
+        if canonical is not None:
+            root = successor.get(canonical, canonical)
+        elif report_id in successor:
+            root = successor[report_id]
+        elif report_id in led:
+            root, rejoin = None, False  # its whole group leaves with it: found again by the band lookup
+        else:
+            root = None  # alone
+        noted.append((report_id, rejoin, root, organ, year, shingles, minhash))
+    # Their bands stay until they are stored again (unchanged, they are kept) or ``settle``.
+    conn.executemany(f"INSERT INTO {_RELEASED} VALUES (?, ?, ?, ?, ?, ?, ?)", noted)
+    conn.execute(f"DELETE FROM report_signatures WHERE report_id IN ({marks})", list(leaving))
+
+
+# Where the reports of the last ``release`` stood: connection-local scratch (a TEMP table, so it
+# rolls back with the file's savepoint). A row goes when its report is stored again; ``settle``
+# takes the rest, with their bands.
+_RELEASED = "temp.dedupe_released"
+_RELEASED_COLUMNS = (
+    "report_id INTEGER PRIMARY KEY, rejoin INTEGER, root INTEGER, organ TEXT, year INTEGER, shingles INTEGER, "
+    "minhash BLOB"
+)
+_LOOK_UP = object()
+
+
+def settle(conn: sqlite3.Connection) -> None:
+    """After a document's reports are stored (and before the next release): the bands of released
+    reports that did not come back are deleted."""
+    try:
+        gone = conn.execute(f"SELECT report_id, minhash FROM {_RELEASED}").fetchall()
+    except sqlite3.OperationalError:  # nothing released on this connection yet
+        return
+    _delete_bands(conn, gone)
+    conn.execute(f"DELETE FROM {_RELEASED}")
+
+
+def _noted(conn: sqlite3.Connection, report_id: int) -> dict | None:
+    """What ``release`` noted of a report stored again, taken from the notes."""
+    try:
+        row = conn.execute(
+            f"SELECT rejoin, root, organ, year, shingles, minhash FROM {_RELEASED} WHERE report_id = ?", (report_id,)
+        ).fetchone()
+    except sqlite3.OperationalError:  # nothing released on this connection yet
+        return None
+    if row is None:
+        return None
+    conn.execute(f"DELETE FROM {_RELEASED} WHERE report_id = ?", (report_id,))
+    return dict(zip(("rejoin", "root", "organ", "year", "shingles", "minhash"), row))
+
+
+def _rejoin(conn: sqlite3.Connection, new: dict, keys: list[int], noted: dict | None):
+    """A report released just before and stored again unchanged (same id, signature, organ and
+    year) takes back its place without the band lookup, whose cost grows with the number of
+    copies sharing its bands: alone it stays alone; a copy points again at its group's
+    canonical report; a canonical report takes its group back from the successor it was given.
+    Holds when the group's canonical report is still canonical, shares a band with it and matches
+    it, which is what the band lookup would find first. Anything else, and every report stored
+    after such a lookup (which may have changed what the others would find), goes the long way:
+    returns ``_LOOK_UP``."""
+    if (
+        noted is None
+        or not noted["rejoin"]
+        or (noted["organ"], noted["year"], noted["shingles"]) != (new["organ"], new["year"], new["shingles"])
+        or noted["minhash"] != _packed(new["minhash"])
+    ):
+        _no_rejoining(conn)
+        return _LOOK_UP
+    root = noted["root"]
+    if root is None:
+        return None
+    canonical = _load(conn, [root]).get(root)
+    if canonical is not None and canonical["duplicate_of"] is not None:  # its group has been taken over since
+        root = canonical["duplicate_of"]
+        canonical = _load(conn, [root]).get(root)
+    shares_band = canonical is not None and conn.execute(
+        f"SELECT 1 FROM report_bands WHERE report_id = ? AND key IN ({','.join('?' * len(keys))}) LIMIT 1",
+        [root, *keys],
+    ).fetchone()
+    if not shares_band or canonical["duplicate_of"] is not None or not _matches(new, canonical):
+        _no_rejoining(conn)
+        return _LOOK_UP
+    if _rank(canonical) > _rank(new):
+        _point(conn, new, canonical)
+        return root
+    members = [r[0] for r in conn.execute("SELECT id FROM reports WHERE duplicate_of = ?", (root,))]
+    return _elect(conn, _load(conn, [root, *members]) | {new["id"]: new})
+
+
+def _no_rejoining(conn: sqlite3.Connection) -> None:
+    try:
+        conn.execute(f"UPDATE {_RELEASED} SET rejoin = 0")
+    except sqlite3.OperationalError:
+        pass
 
 
 def _drop_bands(conn: sqlite3.Connection, report_ids: list[int]) -> None:
     """Delete the reports' bands. The table is indexed by key only (a second index on report_id
     would double its size), so the keys are computed again from the stored signatures."""
     marks = ",".join("?" * len(report_ids))
-    stored = conn.execute(f"SELECT report_id, minhash FROM report_signatures WHERE report_id IN ({marks})", report_ids)
+    _delete_bands(conn, conn.execute(
+        f"SELECT report_id, minhash FROM report_signatures WHERE report_id IN ({marks})", report_ids
+    ))
+
+
+def _delete_bands(conn: sqlite3.Connection, signatures) -> None:
+    """Delete the bands of (report id, packed minhash) pairs."""
     conn.executemany(
         "DELETE FROM report_bands WHERE key = ? AND report_id = ?",
-        [(key, report_id) for report_id, minhash in stored for key in _band_keys(_unpacked(minhash))],
+        [(key, report_id) for report_id, minhash in signatures for key in _band_keys(_unpacked(minhash))],
     )

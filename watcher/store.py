@@ -184,6 +184,7 @@ class Store:
             )
             self._count_terms(reports, +1)
             indexed = self._insert_reports(document.id, reports, Ids(self.cache.allocate))
+            dedupe.settle(self.conn)
             for table, rows in indexed.items():
                 self._stage.add(table, index_values(table, rows, index[table] if index else None))
             corrections.apply(self.conn, document.id, document.extractor_version)
@@ -211,6 +212,7 @@ class Store:
             if self._recounting:
                 self._count_terms(reports, +1)
             after = self._insert_reports(document_id, reports, ids)
+            dedupe.settle(self.conn)
             for table in SEARCH_INDEXES:
                 old, new = set(before[table]), set(after[table])
                 self._unindex(table, [row for row in before[table] if row not in new])
