@@ -385,6 +385,16 @@ def test_an_unknown_organ_kind_in_the_vocabulary_is_refused(tmp_path):
         ("深入开展主题教育，帮助基层解决难点问题35个。", []),
         # decisions on legal and major questions whose verb came earlier in the list
         ("制定法律4件，作出法律解释1件、有关法律问题和重大问题的决定5件。", [("laws_enacted", 4), ("resolutions_decisions", 5)]),
+        # training as the matter supervised (培训机构) does not make deputies' counts trainings
+        ("围绕职业培训机构规范管理，组织20名代表开展视察。", []),
+        ("组织20名代表参加履职培训。", [("deputies_trained", 20)]),
+        # online liaison stations are not places where deputies meet constituents
+        ("建成代表联络站15个、网上代表联络站6个。", [("liaison_stations", 15)]),
+        # yearly means over a term, and the 、-list the mean opens, are not the period's counts
+        ("各站年均接待群众3000余人次、收集意见建议900余件。", []),
+        ("各站接待群众3000余人次、收集意见建议900余件。", [("constituent_visits", 3000), ("opinions_collected", 900)]),
+        # inspections of laws counted in 件次
+        ("检查12件次法律法规的实施情况。", [("law_enforcement_inspections", 12)]),
     ],
 )
 def test_held_out_phenomena(text, expected):

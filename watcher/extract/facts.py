@@ -43,6 +43,9 @@ CONJUNCTIONS = ("和", "及", "与", "以及")
 JOINERS = "、和及与或"
 COMBINED_GAP = 8  # characters between two kinds of work named together (、专题)
 PART_MARKER = "其中"  # opens a breakdown of the total before it
+# A count after these is a mean (年均接待群众11万人次、收集意见4万件), not what the period did;
+# the word carries over the 、-list it opens.
+AVERAGES = ("年均", "平均", "月均", "日均", "人均", "户均", "场均")
 FULL_STOP = "。！？!?\n"
 WINDOW = 80  # a subject is read from at most this many characters before its number
 AFTER = 30  # …and a counted noun after the unit from at most this many
@@ -164,6 +167,7 @@ class _Previous(NamedTuple):
     noun_end: int
     subject: _Subject
     indicator: str | None
+    averaged: bool = False
 
 
 class _Positions:
@@ -269,8 +273,13 @@ def extract_facts(
         subjects = _subjects(text, matching, clause_start, quantity, after, previous, vocabulary.verbs)
         if previous and previous.indicator and at.part_marker_between(previous.end, quantity.start):
             breakdown = (previous.indicator, at.next_full_stop(quantity.start))
+        averaged = any(word in matching[clause_start : quantity.start] for word in AVERAGES) or bool(
+            previous and previous.averaged and not any(c in CLAUSE_BREAK for c in matching[previous.end : quantity.start])
+        )
         for subject in subjects:
             indicator, rule = _label(rules, quantity.unit, subject.matching, words, topic, organ_kind)
+            if averaged:
+                indicator, rule = None, None
             if breakdown and indicator == breakdown[0] and quantity.start < breakdown[1]:
                 indicator, rule = None, None  # 共收到建议114件。其中，…类建议19件: a part, not the total
             facts.append(
@@ -287,7 +296,7 @@ def extract_facts(
                     end=quantity.end,
                 )
             )
-        previous = _Previous(quantity.end, after[1], subjects[-1], facts[-1].indicator)
+        previous = _Previous(quantity.end, after[1], subjects[-1], facts[-1].indicator, averaged)
     return facts
 
 
