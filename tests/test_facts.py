@@ -395,6 +395,10 @@ def test_an_unknown_organ_kind_in_the_vocabulary_is_refused(tmp_path):
         ("各站接待群众3000余人次、收集意见建议900余件。", [("constituent_visits", 3000), ("opinions_collected", 900)]),
         # inspections of laws counted in 件次
         ("检查12件次法律法规的实施情况。", [("law_enforcement_inspections", 12)]),
+        # a deputy's own story in the first person is one person's counts, not the body's
+        ("当代表这些年，我参与调研40余次，提出建议12件。", []),
+        ("我们开展专题调研40余次。", [("inspections_surveys", 40)]),
+        ("我区人大常委会交办代表建议120件。", [("suggestions_received", 120)]),
     ],
 )
 def test_held_out_phenomena(text, expected):

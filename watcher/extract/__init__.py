@@ -11,7 +11,7 @@ from watcher.extract.people import extract_people
 from watcher.extract.phrases import extract_phrases
 from watcher.extract.sections import split_sections, split_sentences
 
-EXTRACTOR_VERSION = "7"  # 7: yearly means, online stations, training institutions, inspections in 件次
+EXTRACTOR_VERSION = "7"  # 7: yearly means, first-person counts, online stations, training institutions, inspections in 件次
 
 
 def extract(

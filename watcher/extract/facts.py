@@ -46,6 +46,9 @@ PART_MARKER = "其中"  # opens a breakdown of the total before it
 # A count after these is a mean (年均接待群众11万人次、收集意见4万件), not what the period did;
 # the word carries over the 、-list it opens.
 AVERAGES = ("年均", "平均", "月均", "日均", "人均", "户均", "场均")
+# A deputy telling their own story (我组织调研100余次): one person's counts, not the body's.
+# 我们, 我市, 我区… speak for the body or the place.
+FIRST_PERSON = re.compile("我(?![们市区县省州国乡镇村街院会委局厅处站])")
 FULL_STOP = "。！？!?\n"
 WINDOW = 80  # a subject is read from at most this many characters before its number
 AFTER = 30  # …and a counted noun after the unit from at most this many
@@ -273,12 +276,13 @@ def extract_facts(
         subjects = _subjects(text, matching, clause_start, quantity, after, previous, vocabulary.verbs)
         if previous and previous.indicator and at.part_marker_between(previous.end, quantity.start):
             breakdown = (previous.indicator, at.next_full_stop(quantity.start))
+        personal = FIRST_PERSON.search(matching, sentence_start, quantity.start) is not None
         averaged = any(word in matching[clause_start : quantity.start] for word in AVERAGES) or bool(
             previous and previous.averaged and not any(c in CLAUSE_BREAK for c in matching[previous.end : quantity.start])
         )
         for subject in subjects:
             indicator, rule = _label(rules, quantity.unit, subject.matching, words, topic, organ_kind)
-            if averaged:
+            if averaged or personal:
                 indicator, rule = None, None
             if breakdown and indicator == breakdown[0] and quantity.start < breakdown[1]:
                 indicator, rule = None, None  # 共收到建议114件。其中，…类建议19件: a part, not the total
