@@ -84,3 +84,14 @@ def test_remembered_frequencies_are_bounded(tmp_path):
     assert store.term_frequencies(["戊己", "庚辛", "壬癸"]) == {"戊己": 1, "庚辛": 1}
     assert len(store.cache.frequencies) <= 3
     store.close()
+
+
+def test_reading_outside_a_transaction_sees_another_writer(tmp_path):
+    path = tmp_path / "r.db"
+    first, second = Store(path), Store(path)
+    save(first, 1, ["代表"])
+    assert first.term_frequencies(["代表"]) == {"代表": 1} and first.corpus_documents() == 1
+    save(second, 2, ["代表"])
+    assert first.term_frequencies(["代表"]) == {"代表": 2} and first.corpus_documents() == 2
+    first.close()
+    second.close()

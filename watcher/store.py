@@ -125,6 +125,7 @@ class Store:
 
     def term_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
         """How many documents hold each of ``terms``, changes not yet committed included."""
+        self._fresh()
         counts = self.cache.frequencies_of(terms, [stage.terms for stage in self._stages()])
         return {term: count for term, count in counts.items() if count > 0}
 
@@ -362,7 +363,14 @@ class Store:
         self.cache.forget()
 
     def _state(self, key: str):
+        self._fresh()
         return self.cache.get_state(key)
+
+    def _fresh(self) -> None:
+        """Outside a transaction another connection may have committed since the last look (inside
+        one, BEGIN IMMEDIATE has looked and holds the write lock)."""
+        if not self.conn.in_transaction:
+            self.cache.check()
 
     def _set_state(self, key: str, value) -> None:
         self.cache.set_state(key, value)
