@@ -2,8 +2,9 @@
 
 Writes variants of the samples (or of the fixture reports when the samples are absent), with
 places, years and figures substituted, then ingests the same folder into a fresh database once
-per worker count and prints MB/s, files/s and the ratio of the two runs. The per-core rate
-feeds the backfill arithmetic in the README.
+per worker count and prints MB/s, files/s and the ratio of the two runs, and the CPU time per
+MB of the writer's process and of the workers, with the rate that CPU time alone allows on this
+machine's cores. The per-core rate feeds the backfill arithmetic in the README.
 
     python benchmarks/ingest.py [--megabytes 20] [--jobs 1 2]
 """
