@@ -189,6 +189,7 @@ class _Positions:
         self.topics = {word: [start for start, _ in _occurrences(text, word)] for word in vocabulary.topics if word}
         self.parts = [m.start() for m in re.finditer(PART_MARKER, text)]
         self.full_stops = _positions_of(codes, FULL_STOP)
+        self.first_person = [m.start() for m in FIRST_PERSON.finditer(text)]
         self.rules = rules
         self._words: dict[int | None, frozenset[str]] = {}
 
@@ -222,6 +223,11 @@ class _Positions:
         """A breakdown opened by 其中 lasts to the full stop."""
         index = bisect_left(self.full_stops, position)
         return self.full_stops[index] if index < len(self.full_stops) else len(self.text)
+
+    def told_in_first_person(self, sentence_start: int, position: int) -> bool:
+        """Whether a singular 我 comes between the sentence's start and ``position``."""
+        index = bisect_left(self.first_person, sentence_start)
+        return index < len(self.first_person) and self.first_person[index] < position
 
     def topic(self, sentence_start: int, position: int) -> str | None:
         """The topic word ending nearest before ``position`` in the sentence (the longer on a tie:
@@ -276,7 +282,7 @@ def extract_facts(
         subjects = _subjects(text, matching, clause_start, quantity, after, previous, vocabulary.verbs)
         if previous and previous.indicator and at.part_marker_between(previous.end, quantity.start):
             breakdown = (previous.indicator, at.next_full_stop(quantity.start))
-        personal = FIRST_PERSON.search(matching, sentence_start, quantity.start) is not None
+        personal = at.told_in_first_person(sentence_start, quantity.start)
         averaged = any(word in matching[clause_start : quantity.start] for word in AVERAGES) or bool(
             previous and previous.averaged and not any(c in CLAUSE_BREAK for c in matching[previous.end : quantity.start])
         )
