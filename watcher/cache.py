@@ -13,6 +13,9 @@ import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 
+GET_STATE = "SELECT value FROM corpus_state WHERE key = ?"
+SET_STATE = "INSERT INTO corpus_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+
 
 class WriterCache:
     def __init__(self, conn: sqlite3.Connection, frequency_limit: int = 100_000):
@@ -25,10 +28,13 @@ class WriterCache:
         self.next_ids: dict[str, int] = {}
         self._unwritten_ids: set[str] = set()
         self.forget_state()
-        self.frequencies: dict[str, int] = {}  # document frequencies, staged changes included
+        self.forget_frequencies()
 
     def forget_state(self) -> None:
         self.state: dict[str, object] = {}
+
+    def forget_frequencies(self) -> None:
+        self.frequencies: dict[str, int] = {}  # document frequencies, staged changes included
 
     def check(self) -> None:
         """At the start of a transaction: forget everything if another connection committed."""
@@ -43,7 +49,7 @@ class WriterCache:
         """The first of ``count`` fresh ids of ``table``: never one a row had, deleted or not."""
         first = self.next_ids.get(table)
         if first is None:
-            row = self.conn.execute("SELECT value FROM corpus_state WHERE key = ?", (f"next_id:{table}",)).fetchone()
+            row = self.conn.execute(GET_STATE, (f"next_id:{table}",)).fetchone()
             highest = self.conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0
             first = max(int(row[0]) if row else 1, highest + 1)
         self.next_ids[table] = first + count
@@ -53,7 +59,7 @@ class WriterCache:
     def write_ids(self) -> None:
         """Before COMMIT: record the next ids, so no later writer gives out a deleted row's id."""
         self.conn.executemany(
-            "INSERT INTO corpus_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            SET_STATE,
             [(f"next_id:{table}", self.next_ids[table]) for table in sorted(self._unwritten_ids)],
         )
         self._unwritten_ids.clear()
@@ -62,13 +68,13 @@ class WriterCache:
 
     def get_state(self, key: str):
         if key not in self.state:
-            row = self.conn.execute("SELECT value FROM corpus_state WHERE key = ?", (key,)).fetchone()
+            row = self.conn.execute(GET_STATE, (key,)).fetchone()
             self.state[key] = row[0] if row else None
         return self.state[key]
 
     def set_state(self, key: str, value) -> None:
         self.conn.execute(
-            "INSERT INTO corpus_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            SET_STATE,
             (key, value),
         )
         self.state[key] = value

@@ -235,7 +235,7 @@ class Store:
         if self._recounting:
             with self._transaction():
                 self.conn.execute("DELETE FROM document_frequencies")
-                self.cache.frequencies.clear()
+                self.cache.forget_frequencies()
                 self._set_state("documents", 0)
 
     def finish_reprocess(self, extractor_version: str) -> None:
@@ -455,10 +455,7 @@ class Store:
         ])
         section_ids = {(r["report_id"], r["seq"]): r["id"] for r in sections}
         sentences = ids.give("sentence_spans", [
-            {
-                "report_id": report_id, "section_id": section_ids.get((report_id, s.section_seq)),
-                **_fields(s, ("section_seq", "text")),
-            }
+            _row(s, ("section_seq", "text"), report_id=report_id, section_id=section_ids.get((report_id, s.section_seq)))
             for report_id, (_, extraction) in zip(report_ids, reports)
             for s in extraction.sentences
         ])
@@ -466,15 +463,14 @@ class Store:
         keywords = self._keywords([extraction for _, extraction in reports])
         for report_id, (report, extraction), ranked in zip(report_ids, reports, keywords):
             for fact in extraction.facts:
-                row = {"report_id": report_id, "sentence_id": sentence_ids.get((report_id, fact.sentence_seq)),
-                       **_fields(fact, ("sentence_seq",))}
+                row = _row(fact, ("sentence_seq",), report_id=report_id,
+                           sentence_id=sentence_ids.get((report_id, fact.sentence_seq)))
                 if row["indicator"] not in known:
                     row["indicator"] = None
                 row["approx"] = int(row["approx"])
                 children["facts"].append(row)
             children["citations"] += [
-                {"report_id": report_id, "sentence_id": sentence_ids.get((report_id, c.sentence_seq)),
-                 **_fields(c, ("sentence_seq",))}
+                _row(c, ("sentence_seq",), report_id=report_id, sentence_id=sentence_ids.get((report_id, c.sentence_seq)))
                 for c in extraction.citations
             ]
             children["phrases"] += [_row(p, report_id=report_id) for p in extraction.phrases]
@@ -504,17 +500,14 @@ class Store:
         )
 
 
-def _row(record, **parent) -> dict:
-    """``parent`` columns, then the record's fields: ``model_dump`` without its serializer,
-    which these records of plain values do not need and which cost as much as the inserts."""
-    return {**parent, **record.__dict__}
-
-
-def _fields(record, exclude: tuple[str, ...]) -> dict:
-    fields = dict(record.__dict__)
+def _row(record, exclude: tuple[str, ...] = (), **parent) -> dict:
+    """``parent`` columns, then the record's fields but ``exclude``: ``model_dump`` without its
+    serializer, which these records of plain values do not need and which cost as much as the
+    inserts."""
+    row = {**parent, **record.__dict__}
     for name in exclude:
-        del fields[name]
-    return fields
+        del row[name]
+    return row
 
 
 def _merge_people(bylines, mentioned):
